@@ -1,0 +1,90 @@
+/**
+ * Timeframes: the bar spacing of a series, written as the count and unit quants already use
+ * (1m, 5m, 1h, 4h, 1d, 1w, 1mo). Months are calendar months (UTC), every other unit a fixed span.
+ */
+export interface Timeframe {
+  readonly label: string;
+  readonly count: number;
+  readonly unit: 's' | 'm' | 'h' | 'd' | 'w' | 'mo';
+  /** Nominal span in ms (30 days for a month: use addTimeframe/floorToTimeframe for calendar math). */
+  readonly ms: number;
+}
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, mo: 2_592_000_000 } as const;
+const PATTERN = /^(\d+)(mo|s|m|h|d|w)$/;
+
+export const TIMEFRAME_EXAMPLES = '1m, 5m, 15m, 1h, 4h, 1d, 1w or 1mo';
+
+export function parseTimeframe(text: string): Timeframe {
+  const match = PATTERN.exec(text.trim());
+  const count = match ? Number(match[1]) : 0;
+  if (!match || count < 1) {
+    throw new RangeError(`Unknown timeframe "${text}": use a count and a unit, e.g. ${TIMEFRAME_EXAMPLES}.`);
+  }
+  const unit = match[2] as Timeframe['unit'];
+  return { label: `${count}${unit}`, count, unit, ms: count * UNIT_MS[unit] };
+}
+
+export function isTimeframe(text: string): boolean {
+  return PATTERN.test(text.trim()) && Number(PATTERN.exec(text.trim())![1]) >= 1;
+}
+
+/** Start of the UTC bucket of `tf` that holds `timeMs`. Weeks start on Monday 00:00 UTC (ISO). */
+export function floorToTimeframe(timeMs: number, tf: Timeframe): number {
+  if (tf.unit === 'mo') {
+    const d = new Date(timeMs);
+    const months = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    const start = months - (months % tf.count);
+    return Date.UTC(Math.floor(start / 12), start % 12, 1);
+  }
+  if (tf.unit === 'w') {
+    const monday = Date.UTC(1970, 0, 5); // 1970-01-05 was a Monday
+    return timeMs - (((timeMs - monday) % tf.ms) + tf.ms) % tf.ms;
+  }
+  return timeMs - ((timeMs % tf.ms) + tf.ms) % tf.ms;
+}
+
+/** `timeMs` moved forward by `steps` bars of `tf` (calendar months for `mo`). */
+export function addTimeframe(timeMs: number, tf: Timeframe, steps = 1): number {
+  if (tf.unit !== 'mo') return timeMs + steps * tf.ms;
+  const d = new Date(timeMs);
+  const day = d.getUTCDate();
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + steps * tf.count, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  // Month-end labels (e.g. 2012-01-31) stay month-end: clamp the day to the target month's length.
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  const isMonthEnd = day === new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(isMonthEnd ? lastDay : Math.min(day, lastDay));
+  return target.getTime();
+}
+
+/** Number of whole bars of `tf` from `fromMs` to `toMs` (calendar months for `mo`). */
+export function barsBetween(fromMs: number, toMs: number, tf: Timeframe): number {
+  if (tf.unit !== 'mo') return Math.round((toMs - fromMs) / tf.ms);
+  const a = new Date(fromMs);
+  const b = new Date(toMs);
+  const months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+  return Math.round(months / tf.count);
+}
+
+/** Bars per year used to annualize returns: 365-day years (crypto trades every day). */
+export function periodsPerYear(tf: Timeframe, tradingDaysPerYear = 365): number {
+  if (tf.unit === 'mo') return 12 / tf.count;
+  if (tf.unit === 'w') return 52 / tf.count;
+  const perDay = UNIT_MS.d / tf.ms;
+  return perDay * tradingDaysPerYear;
+}
+
+/** A span as the shortest exact label: 60000 -> "1m", 90000 -> "90s", 97200000 -> "1d03h". */
+export function formatSpan(ms: number): string {
+  if (ms <= 0 || !Number.isFinite(ms)) return `${ms}ms`;
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  for (const [unit, size] of [['d', UNIT_MS.d], ['h', UNIT_MS.h], ['m', UNIT_MS.m], ['s', UNIT_MS.s]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  const days = Math.floor(ms / UNIT_MS.d);
+  const hours = Math.floor((ms % UNIT_MS.d) / UNIT_MS.h);
+  const minutes = Math.floor((ms % UNIT_MS.h) / UNIT_MS.m);
+  const seconds = Math.floor((ms % UNIT_MS.m) / UNIT_MS.s);
+  const pad = (x: number) => String(x).padStart(2, '0');
+  return `${days > 0 ? `${days}d` : ''}${pad(hours)}h${pad(minutes)}m${seconds ? `${pad(seconds)}s` : ''}`;
+}

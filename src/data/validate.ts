@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import type { Bars } from './bars.js';
+import { validateBars, type QualityOptions, type QualityReport } from './quality.js';
+import { readBarsFile, type ReadOptions } from './readers.js';
+import { assertSeries, listSeries } from './series.js';
+import { loadBars } from './load.js';
+import { Store, withStore } from './store.js';
+import { formatSpan, parseTimeframe } from './timeframe.js';
+import { UserError } from '../errors.js';
+
+export interface ValidateOptions extends QualityOptions, ReadOptions {
+  db: string;
+  timeframe?: string;
+}
+
+/** A file's timeframe when not given: its most common positive spacing between bars. */
+function inferTimeframe(bars: Bars, file: string): string {
+  const sorted = Float64Array.from(bars.time).sort();
+  const counts = new Map<number, number>();
+  for (let i = 1; i < sorted.length; i++) {
+    const d = sorted[i] - sorted[i - 1];
+    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let mode = 0;
+  let best = 0;
+  for (const [d, c] of counts) if (c > best) [mode, best] = [d, c];
+  if (mode >= 28 * 86_400_000 && mode <= 31 * 86_400_000) return '1mo';
+  if (mode === 0) throw new UserError(`Cannot infer the timeframe of ${file}: pass --timeframe.`);
+  return formatSpan(mode);
+}
+
+/**
+ * Quality reports for a target: a bar file (read as is, so unsorted or duplicate rows are reported),
+ * a stored symbol (all its timeframes, or --timeframe), or, with no target, every stored series.
+ */
+export async function validateTarget(target: string | undefined, options: ValidateOptions): Promise<QualityReport[]> {
+  if (target !== undefined && (existsSync(target) || /\.(csv|txt|tsv|parquet|pq|arrow|feather|ipc)$/i.test(target))) {
+    const store = await Store.open(':memory:');
+    try {
+      const { bars } = await readBarsFile(store, target, options);
+      const timeframe = parseTimeframe(options.timeframe ?? inferTimeframe(bars, target));
+      return [validateBars({ ...bars, symbol: target }, timeframe, options)];
+    } finally {
+      store.close();
+    }
+  }
+  return withStore(options.db, { create: false }, async (store) => {
+    let series = await listSeries(store);
+    if (target !== undefined) {
+      if (options.timeframe !== undefined) await assertSeries(store, target, parseTimeframe(options.timeframe).label);
+      else if (!series.some((s) => s.symbol === target)) await assertSeries(store, target, '?');
+      series = series.filter((s) => s.symbol === target && (options.timeframe === undefined || s.timeframe === parseTimeframe(options.timeframe).label));
+    }
+    const reports: QualityReport[] = [];
+    for (const s of series) {
+      const bars = await loadBars({ store, symbol: s.symbol, timeframe: s.timeframe });
+      reports.push(validateBars(bars, parseTimeframe(s.timeframe), options));
+    }
+    return reports;
+  });
+}

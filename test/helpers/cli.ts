@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(process.cwd(), 'bin/run.js');
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+  json: <T = any>() => T;
+}
+
+/** Runs the built `rrr` executable as a user would, in `cwd`, with a non-TTY stdin. */
+export function rrr(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, RRR_DB: undefined, ...options.env },
+    encoding: 'utf8',
+    input: '',
+  });
+  return {
+    status: result.status ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    json: () => JSON.parse(result.stdout),
+  };
+}
+
+export function tempDir(prefix = 'rrr-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe } from 'vitest';
+import { allocateBars, type Bars } from '../../src/data/bars.js';
+
+/** The real market data beside the repo; absent in a user's clone. */
+export const SHARED_DATASETS = resolve(process.cwd(), '../shared/datasets');
+export const hasShared = existsSync(SHARED_DATASETS);
+
+if (!hasShared && process.env.CI === 'true') {
+  throw new Error(`CI=true but ${SHARED_DATASETS} is missing: the real-data tests cannot run.`);
+}
+
+/** describe() that runs only where ../shared/datasets exists, with a one-line reason otherwise. */
+export const describeShared = (name: string, fn: () => void) =>
+  hasShared ? describe(name, fn) : describe.skip(`${name} (skipped: ../shared/datasets not found beside the repo)`, fn);
+
+export function sharedPath(file: string): string {
+  return resolve(SHARED_DATASETS, file);
+}
+
+/**
+ * A deliberately plain CSV reader for the shared files (header timestamp,open,high,low,close,volume,
+ * ISO-8601 UTC times): a second implementation to check the DuckDB import against.
+ */
+export function readSharedCsv(file: string): Bars {
+  const lines = readFileSync(sharedPath(file), 'utf8').trim().split('\n');
+  const n = lines.length - 1;
+  const bars = allocateBars(n, { symbol: file.replace(/\.csv$/, '') });
+  for (let i = 0; i < n; i++) {
+    const [ts, o, h, l, c, v] = lines[i + 1].split(',');
+    bars.time[i] = Date.parse(ts);
+    bars.open[i] = Number(o);
+    bars.high[i] = Number(h);
+    bars.low[i] = Number(l);
+    bars.close[i] = Number(c);
+    bars.volume[i] = v === '' || v === undefined ? NaN : Number(v);
+  }
+  return bars;
+}
