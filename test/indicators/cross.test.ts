@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { hasCrossedOver, hasCrossedUnder } from 'trading-signals';
+import { crossover, crossoverInto, crossoverLevel, crossunder, crossunderLevel, sma } from '../../src/indicators/index.js';
+import { randomOhlcv, randomSeries } from './helpers.js';
+
+describe('crossover / crossunder', () => {
+  it('hand-worked: touches count as "at or below" before the cross; NaN never crosses', () => {
+    const a = Float64Array.from([1, 2, 3, 1.5, NaN, 5, 1]);
+    const b = Float64Array.from([2, 2, 2, 2, 2, 2, 2]);
+    expect(Array.from(crossover(a, b))).toEqual([0, 0, 1, 0, 0, 0, 0]);
+    expect(Array.from(crossunder(a, b))).toEqual([0, 0, 0, 1, 0, 0, 1]);
+    expect(Array.from(crossoverLevel(a, 2))).toEqual([0, 0, 1, 0, 0, 0, 0]);
+    expect(Array.from(crossunderLevel(a, 2))).toEqual([0, 0, 0, 1, 0, 0, 1]);
+    expect(Array.from(crossover(new Float64Array(0), new Float64Array(0)))).toEqual([]);
+  });
+
+  it('matches trading-signals hasCrossedOver/hasCrossedUnder on random series with ties and warm-up NaNs', () => {
+    for (const seed of [1, 2, 3]) {
+      const b = randomOhlcv(seed, 2000, { tick: 0.5 });
+      const fast = sma(b.close, 3);
+      const slow = sma(b.close, 10);
+      const up = crossover(fast, slow);
+      const down = crossunder(fast, slow);
+      let ups = 0;
+      for (let i = 1; i < fast.length; i++) {
+        const anyNaN = [fast[i - 1], slow[i - 1], fast[i], slow[i]].some(Number.isNaN);
+        const o = !anyNaN && hasCrossedOver(fast[i - 1], slow[i - 1], fast[i], slow[i]);
+        const u = !anyNaN && hasCrossedUnder(fast[i - 1], slow[i - 1], fast[i], slow[i]);
+        expect(up[i], `over ${i}`).toBe(o ? 1 : 0);
+        expect(down[i], `under ${i}`).toBe(u ? 1 : 0);
+        ups += up[i];
+      }
+      expect(ups).toBeGreaterThan(20);
+    }
+  });
+
+  it('a cross against a level equals a cross against a constant series', () => {
+    const x = randomSeries(9, 1000, 0, 100);
+    const level = new Float64Array(1000).fill(50);
+    expect(Array.from(crossoverLevel(x, 50))).toEqual(Array.from(crossover(x, level)));
+    expect(Array.from(crossunderLevel(x, 50))).toEqual(Array.from(crossunder(x, level)));
+  });
+
+  it('writes into the given Uint8Array', () => {
+    const out = new Uint8Array(3).fill(7);
+    expect(crossoverInto(out, Float64Array.from([0, 1, 2]), Float64Array.from([1, 1, 1]))).toBe(out);
+    expect(Array.from(out)).toEqual([0, 0, 1]);
+  });
+});
