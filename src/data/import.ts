@@ -3,7 +3,7 @@ import { checkDuplicates, checkNanPrices, checkNonPositivePrices, checkOhlc, val
 import { readBarsFile, type ReadOptions } from './readers.js';
 import { permuteBars, timeOrder } from './sort.js';
 import { formatTime } from './time.js';
-import { formatSpan, parseTimeframe, type Timeframe } from './timeframe.js';
+import { formatSpan, modeSpacing, parseTimeframe, type Timeframe } from './timeframe.js';
 import { loadBars } from './load.js';
 import type { Store } from './store.js';
 import { summarizeQuality } from './series.js';
@@ -130,14 +130,7 @@ function refuse(check: QualityCheck, file: string, rowOf: (i: number) => number,
  */
 export function assertSpacing(bars: Bars, timeframe: Timeframe, file: string): void {
   if (bars.length < 2) return;
-  const counts = new Map<number, number>();
-  for (let i = 1; i < bars.length; i++) {
-    const d = bars.time[i] - bars.time[i - 1];
-    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let mode = 0;
-  let best = 0;
-  for (const [d, c] of counts) if (c > best || (c === best && d < mode)) [mode, best] = [d, c];
+  const mode = modeSpacing(bars.time);
   const ok = timeframe.unit === 'mo' ? mode >= 28 * 86_400_000 * timeframe.count && mode <= 31 * 86_400_000 * timeframe.count : mode === timeframe.ms;
   if (!ok) {
     throw new UserError(`${file} has bars every ${formatSpan(mode)} (its most common spacing), which contradicts --timeframe ${timeframe.label}: pass --timeframe ${formatSpan(mode)}, or resample the data.`, { exitCode: 1, code: 'RRR_TIMEFRAME_MISMATCH' });

@@ -88,3 +88,25 @@ export function formatSpan(ms: number): string {
   const pad = (x: number) => String(x).padStart(2, '0');
   return `${days > 0 ? `${days}d` : ''}${pad(hours)}h${pad(minutes)}m${seconds ? `${pad(seconds)}s` : ''}`;
 }
+
+/** The most common positive spacing between times (they need not be sorted); 0 when there is none. */
+export function modeSpacing(time: Float64Array): number {
+  const sorted = Float64Array.from(time).sort();
+  const counts = new Map<number, number>();
+  for (let i = 1; i < sorted.length; i++) {
+    const d = sorted[i] - sorted[i - 1];
+    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let mode = 0;
+  let best = 0;
+  for (const [d, c] of counts) if (c > best || (c === best && d < mode)) [mode, best] = [d, c];
+  return mode;
+}
+
+/** A series' timeframe from its most common spacing (28-31 days read as a calendar month). */
+export function inferTimeframe(time: Float64Array, what = 'the data'): string {
+  const mode = modeSpacing(time);
+  if (mode >= 28 * UNIT_MS.d && mode <= 31 * UNIT_MS.d) return '1mo';
+  if (mode === 0) throw new RangeError(`Cannot infer the timeframe of ${what} (fewer than two distinct times): pass --timeframe.`);
+  return formatSpan(mode);
+}

@@ -5,28 +5,11 @@ import { readBarsFile, type ReadOptions } from './readers.js';
 import { assertSeries, listSeries } from './series.js';
 import { loadBars } from './load.js';
 import { Store, withStore } from './store.js';
-import { formatSpan, parseTimeframe } from './timeframe.js';
-import { UserError } from '../errors.js';
+import { inferTimeframe, parseTimeframe } from './timeframe.js';
 
 export interface ValidateOptions extends QualityOptions, ReadOptions {
   db: string;
   timeframe?: string;
-}
-
-/** A file's timeframe when not given: its most common positive spacing between bars. */
-function inferTimeframe(bars: Bars, file: string): string {
-  const sorted = Float64Array.from(bars.time).sort();
-  const counts = new Map<number, number>();
-  for (let i = 1; i < sorted.length; i++) {
-    const d = sorted[i] - sorted[i - 1];
-    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let mode = 0;
-  let best = 0;
-  for (const [d, c] of counts) if (c > best) [mode, best] = [d, c];
-  if (mode >= 28 * 86_400_000 && mode <= 31 * 86_400_000) return '1mo';
-  if (mode === 0) throw new UserError(`Cannot infer the timeframe of ${file}: pass --timeframe.`);
-  return formatSpan(mode);
 }
 
 /**
@@ -38,7 +21,7 @@ export async function validateTarget(target: string | undefined, options: Valida
     const store = await Store.open(':memory:');
     try {
       const { bars } = await readBarsFile(store, target, options);
-      const timeframe = parseTimeframe(options.timeframe ?? inferTimeframe(bars, target));
+      const timeframe = parseTimeframe(options.timeframe ?? inferTimeframe(bars.time, target));
       return [validateBars({ ...bars, symbol: target }, timeframe, options)];
     } finally {
       store.close();

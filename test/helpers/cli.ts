@@ -19,6 +19,7 @@ export function rrr(args: readonly string[], options: { cwd?: string; env?: Reco
     env: { ...process.env, RRR_DB: undefined, ...options.env },
     encoding: 'utf8',
     input: '',
+    maxBuffer: 1 << 28,
   });
   return {
     status: result.status ?? -1,

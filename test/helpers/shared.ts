@@ -24,7 +24,13 @@ export function sharedPath(file: string): string {
  * ISO-8601 UTC times): a second implementation to check the DuckDB import against.
  */
 export function readSharedCsv(file: string): Bars {
-  const lines = readFileSync(sharedPath(file), 'utf8').trim().split('\n');
+  return readCsvBars(sharedPath(file));
+}
+
+/** The same plain reader for any file in that format (e.g. the demo data in datasets/). */
+export function readCsvBars(path: string): Bars {
+  const file = path.replace(/^.*[\\/]/, '');
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
   const n = lines.length - 1;
   const bars = allocateBars(n, { symbol: file.replace(/\.csv$/, '') });
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,8 @@
+/**
+ * Backtest metrics: computeMetrics() and the descriptions the report tables use.
+ * Formulas, annualization and edge cases: docs/metrics.md.
+ */
+export { computeMetrics } from './metrics/compute.js';
+export { METRIC_DESCRIPTIONS, METRIC_KEYS } from './metrics/descriptions.js';
+export type { MetricDescription, MetricUnit } from './metrics/descriptions.js';
+export type { Metrics, MetricKey, MetricsInput, MetricsOptions, TradeColumns } from './metrics/types.js';

@@ -1,0 +1,111 @@
+/** Inputs and outputs of computeMetrics(). Formulas and conventions: docs/metrics.md. */
+
+/** Closed trades as columns (an engine may include a final mark-to-market trade). */
+export interface TradeColumns {
+  /** Bar index of the entry fill. */
+  entryBar: Int32Array;
+  /** Bar index of the exit fill. */
+  exitBar: Int32Array;
+  /** Profit or loss in account currency, after costs. */
+  pnl: Float64Array;
+  /** Return of the trade in percent (5 means +5 %). */
+  returnPct: Float64Array;
+  /** Number of valid rows (the arrays may be longer). */
+  count: number;
+}
+
+export interface MetricsInput {
+  /** Epoch milliseconds of each bar. */
+  time: Float64Array;
+  /** Portfolio value at each bar's close (same length as `time`). */
+  equity: Float64Array;
+  trades: TradeColumns;
+  /** Bars during which the position was non-zero. */
+  exposureBars: number;
+  feesPaid: number;
+  initialCash: number;
+  /** Close prices of the traded data, for buy-and-hold. */
+  benchmarkClose?: Float64Array;
+}
+
+export interface MetricsOptions {
+  /** Bars per year used to annualize (e.g. 365 for daily crypto, 252 for daily stocks, 8760 for hourly crypto). */
+  periodsPerYear: number;
+  /** Annual risk-free rate as a fraction (0.04 = 4 %); default 0. */
+  riskFreeRate?: number;
+}
+
+/**
+ * The statistics of one backtest. Every number is finite or null: null means "not defined for this input"
+ * (too few bars, returns or trades, or a zero denominator), never a stand-in for infinity.
+ */
+export interface Metrics {
+  /** ISO-8601 UTC time of the first bar. */
+  startTime: string | null;
+  /** ISO-8601 UTC time of the last bar. */
+  endTime: string | null;
+  /** (last time - first time) in days of 86,400,000 ms. */
+  durationDays: number | null;
+  /** Number of bars (equity points). */
+  bars: number;
+  /** exposureBars / bars, percent. */
+  exposurePct: number | null;
+  /** Equity at the last bar. */
+  finalEquity: number | null;
+  /** (finalEquity / initialCash - 1), percent. */
+  totalReturnPct: number | null;
+  /** Buy-and-hold of benchmarkClose: last valid / first valid - 1, percent. */
+  buyAndHoldReturnPct: number | null;
+  /** Compound annual growth rate over calendar time, percent. */
+  cagrPct: number | null;
+  /** Sample standard deviation of per-bar returns x sqrt(periodsPerYear), percent. */
+  annualVolatilityPct: number | null;
+  /** Annualized Sharpe ratio of per-bar returns. */
+  sharpe: number | null;
+  /** Annualized Sortino ratio (downside deviation over all periods). */
+  sortino: number | null;
+  /** cagrPct / maxDrawdownPct. */
+  calmar: number | null;
+  /** Deepest peak-to-trough fall of equity, positive percent. */
+  maxDrawdownPct: number | null;
+  /** Mean of the deepest points of each drawdown episode, positive percent (0 when there is none). */
+  averageDrawdownPct: number | null;
+  /** Longest span from a peak to the bar that regains it (or to the last bar), in bars. */
+  maxDrawdownDurationBars: number | null;
+  /** Longest span from a peak to the bar that regains it (or to the last bar), in days. */
+  maxDrawdownDurationDays: number | null;
+  /** Historical one-bar 95 % value at risk: -(5 % quantile of per-bar returns), percent. */
+  valueAtRisk95Pct: number | null;
+  /** Historical one-bar 95 % expected shortfall: -(mean of returns <= the 5 % quantile), percent. */
+  conditionalValueAtRisk95Pct: number | null;
+  /** Sample skewness of per-bar returns (adjusted Fisher–Pearson G1). */
+  skew: number | null;
+  /** Sample excess kurtosis of per-bar returns (G2; 0 for a normal distribution). */
+  kurtosis: number | null;
+  /** Number of closed trades. */
+  tradeCount: number;
+  /** Trades with pnl > 0 over all trades, percent. */
+  winRatePct: number | null;
+  /** Highest trade returnPct. */
+  bestTradePct: number | null;
+  /** Lowest trade returnPct. */
+  worstTradePct: number | null;
+  /** Geometric mean trade return, percent. */
+  averageTradePct: number | null;
+  /** Mean pnl per trade, currency. */
+  expectancy: number | null;
+  /** Arithmetic mean trade returnPct. */
+  expectancyPct: number | null;
+  /** Mean of exitBar - entryBar. */
+  averageHoldingBars: number | null;
+  /** Gross profit / gross loss of trades. */
+  profitFactor: number | null;
+  /** System quality number, sqrt(n) x mean(pnl) / sample std(pnl), uncapped. */
+  sqn: number | null;
+  /** Kelly fraction W - (1 - W) / R, percent. */
+  kellyPct: number | null;
+  /** Fees paid, currency. */
+  feesPaid: number;
+}
+
+export type MetricKey = keyof Metrics;

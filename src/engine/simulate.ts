@@ -1,0 +1,432 @@
+import type { Bars } from '../data/bars.js';
+import { Book } from './book.js';
+import { trimOrderLog, trimTradeLog } from './logs.js';
+import { resolveSimOptions } from './options.js';
+import {
+  REASON_MAX_HOLD,
+  REASON_REVERSE,
+  REASON_SIGNAL,
+  REASON_STOP_LOSS,
+  REASON_TAKE_PROFIT,
+  REASON_TRAILING_STOP,
+} from './reasons.js';
+import type { Direction, SimBuffers, SimOptions, SimResult, Signals } from './types.js';
+
+const ACT_LONG = 1;
+const ACT_SHORT = 2;
+const ACT_CLOSE = 3;
+const ACT_REVERSE_TO_LONG = 4;
+const ACT_REVERSE_TO_SHORT = 5;
+
+interface SignalColumns {
+  entries: Uint8Array;
+  exits: Uint8Array;
+  shortEntries: Uint8Array;
+  shortExits: Uint8Array;
+}
+
+/** Checks lengths and that the direction has the signals it reads; missing exit columns become zeros. */
+function signalColumns(signals: Signals, n: number, direction: Direction): SignalColumns {
+  const names = ['entries', 'exits', 'shortEntries', 'shortExits'] as const;
+  for (const name of names) {
+    const col = signals[name];
+    if (col !== undefined && col.length !== n) {
+      throw new RangeError(`signals.${name} must have one value per bar (got ${col.length} values for ${n} bars)`);
+    }
+  }
+  const hasLong = signals.entries !== undefined;
+  const hasShort = signals.shortEntries !== undefined;
+  if (direction === 'long' && !hasLong) {
+    throw new RangeError(`direction 'long' needs signals.entries (got ${hasShort ? 'only short signals' : 'none'})`);
+  }
+  if (direction === 'long' && (hasShort || signals.shortExits !== undefined)) {
+    throw new RangeError(`signals.shortEntries/shortExits are given but direction is 'long'; set direction 'short' or 'both'`);
+  }
+  if (direction === 'short' && !hasShort) {
+    throw new RangeError(
+      `direction 'short' needs signals.shortEntries (got ${hasLong ? 'only entries/exits, which open and close longs' : 'none'})`,
+    );
+  }
+  if (direction === 'short' && (hasLong || signals.exits !== undefined)) {
+    throw new RangeError(`signals.entries/exits are given but direction is 'short'; set direction 'long' or 'both'`);
+  }
+  if (direction === 'both' && !hasLong && !hasShort) {
+    throw new RangeError(`direction 'both' needs signals.entries or signals.shortEntries (got neither)`);
+  }
+  let zeros: Uint8Array | undefined;
+  const col = (c: Uint8Array | undefined) => c ?? (zeros ??= new Uint8Array(n));
+  return {
+    entries: col(signals.entries),
+    exits: col(signals.exits),
+    shortEntries: col(signals.shortEntries),
+    shortExits: col(signals.shortExits),
+  };
+}
+
+function outputColumn(given: Float64Array | undefined, n: number, name: string): Float64Array {
+  if (given === undefined) return new Float64Array(n);
+  if (given.length < n) {
+    throw new RangeError(`buffers.${name} must hold at least ${n} values, one per bar (got ${given.length})`);
+  }
+  return given.length === n ? given : given.subarray(0, n);
+}
+
+/** Carries out a decided action at bar t and `price` (before slippage); signalBar sizes and sets ATR stops. */
+function act(book: Book, action: number, t: number, signalBar: number, price: number): void {
+  switch (action) {
+    case ACT_LONG:
+      book.open(t, signalBar, 1, price);
+      break;
+    case ACT_SHORT:
+      book.open(t, signalBar, -1, price);
+      break;
+    case ACT_CLOSE:
+      book.closeAt(t, price, REASON_SIGNAL);
+      break;
+    case ACT_REVERSE_TO_LONG:
+      book.closeAt(t, price, REASON_REVERSE);
+      book.open(t, signalBar, 1, price);
+      break;
+    case ACT_REVERSE_TO_SHORT:
+      book.closeAt(t, price, REASON_REVERSE);
+      book.open(t, signalBar, -1, price);
+      break;
+  }
+}
+
+/** First bar >= t where a flat account sees an entry signal (a or b set), or n. */
+function skipFlat(t: number, n: number, a: Uint8Array, b: Uint8Array): number {
+  while (t < n && a[t] === 0 && b[t] === 0) t++;
+  return t;
+}
+
+/** Writes a constant value over out[from, to): a plain loop for short runs, fill() (memset speed) for long ones. */
+function constant(out: Float64Array, value: number, from: number, to: number): void {
+  if (to - from > 24) out.fill(value, from, to);
+  else for (let i = from; i < to; i++) out[i] = value;
+}
+
+/**
+ * Long position: scans bars t.. < end on which nothing can happen (no exit/reversal signal, the bar's open and
+ * range strictly inside the stop and target levels), writing equity and moving the trailing extreme exactly as
+ * the full step would. Returns the first bar that needs the full step.
+ */
+function skipLong(
+  book: Book,
+  t: number,
+  end: number,
+  hasStops: boolean,
+  hasTrail: boolean,
+  open: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  x1: Uint8Array,
+  x2: Uint8Array,
+  equity: Float64Array,
+): number {
+  const pos = book.pos;
+  const cash = book.cash;
+  const target = book.target;
+  let stop = book.stop;
+  if (!hasStops) {
+    while (t < end && x1[t] === 0 && x2[t] === 0) {
+      equity[t] = cash + pos * close[t];
+      t++;
+    }
+    return t;
+  }
+  if (!hasTrail) {
+    while (t < end && x1[t] === 0 && x2[t] === 0 && low[t] > stop && high[t] < target && open[t] > stop && open[t] < target) {
+      equity[t] = cash + pos * close[t];
+      t++;
+    }
+    return t;
+  }
+  const pct = book.trailPct;
+  const dist = book.trailDist;
+  let ext = book.extreme;
+  while (t < end && x1[t] === 0 && x2[t] === 0) {
+    const level = pct > 0 ? ext * (1 - pct) : ext - dist;
+    stop = level > book.stop ? level : book.stop;
+    const h = high[t];
+    if (!(low[t] > stop && h < target && open[t] > stop && open[t] < target)) break;
+    equity[t] = cash + pos * close[t];
+    if (h > ext) ext = h;
+    t++;
+  }
+  book.extreme = ext;
+  return t;
+}
+
+/** The mirror of skipLong() for a short position. */
+function skipShort(
+  book: Book,
+  t: number,
+  end: number,
+  hasStops: boolean,
+  hasTrail: boolean,
+  open: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  x1: Uint8Array,
+  x2: Uint8Array,
+  equity: Float64Array,
+): number {
+  const pos = book.pos;
+  const cash = book.cash;
+  const target = book.target;
+  let stop = book.stop;
+  if (!hasStops) {
+    while (t < end && x1[t] === 0 && x2[t] === 0) {
+      equity[t] = cash + pos * close[t];
+      t++;
+    }
+    return t;
+  }
+  if (!hasTrail) {
+    while (t < end && x1[t] === 0 && x2[t] === 0 && high[t] < stop && low[t] > target && open[t] < stop && open[t] > target) {
+      equity[t] = cash + pos * close[t];
+      t++;
+    }
+    return t;
+  }
+  const pct = book.trailPct;
+  const dist = book.trailDist;
+  let ext = book.extreme;
+  while (t < end && x1[t] === 0 && x2[t] === 0) {
+    const level = pct > 0 ? ext * (1 + pct) : ext + dist;
+    stop = level < book.stop ? level : book.stop;
+    const l = low[t];
+    if (!(high[t] < stop && l > target && open[t] < stop && open[t] > target)) break;
+    equity[t] = cash + pos * close[t];
+    if (l < ext) ext = l;
+    t++;
+  }
+  book.extreme = ext;
+  return t;
+}
+
+/**
+ * Stops of bar t for an open position: a bar opening beyond a level fills at the open; otherwise a level inside
+ * the range fills at the level (stop first when both are inside, unless stopFirst is false). The trailing extreme
+ * moves with this bar's high (long) / low (short) only after the check, and only if still in position.
+ */
+function checkStops(book: Book, t: number, pos: number, hasTrail: boolean, stopFirst: boolean, op: number, hi: number, lo: number): void {
+  let stop = book.stop;
+  let stopReason = REASON_STOP_LOSS;
+  const target = book.target;
+  if (pos > 0) {
+    if (hasTrail) {
+      const level = book.trailPct > 0 ? book.extreme * (1 - book.trailPct) : book.extreme - book.trailDist;
+      if (level > stop) (stop = level), (stopReason = REASON_TRAILING_STOP);
+    }
+    if (op <= stop) book.closeAt(t, op, stopReason);
+    else if (op >= target) book.closeAt(t, op, REASON_TAKE_PROFIT);
+    else {
+      const stopHit = lo <= stop;
+      const targetHit = hi >= target;
+      if (stopHit && (stopFirst || !targetHit)) book.closeAt(t, stop, stopReason);
+      else if (targetHit) book.closeAt(t, target, REASON_TAKE_PROFIT);
+      else if (hasTrail && hi > book.extreme) book.extreme = hi;
+    }
+  } else {
+    if (hasTrail) {
+      const level = book.trailPct > 0 ? book.extreme * (1 + book.trailPct) : book.extreme + book.trailDist;
+      if (level < stop) (stop = level), (stopReason = REASON_TRAILING_STOP);
+    }
+    if (op >= stop) book.closeAt(t, op, stopReason);
+    else if (op <= target) book.closeAt(t, op, REASON_TAKE_PROFIT);
+    else {
+      const stopHit = hi >= stop;
+      const targetHit = lo <= target;
+      if (stopHit && (stopFirst || !targetHit)) book.closeAt(t, stop, stopReason);
+      else if (targetHit) book.closeAt(t, target, REASON_TAKE_PROFIT);
+      else if (hasTrail && lo < book.extreme) book.extreme = lo;
+    }
+  }
+}
+
+interface LoopInput {
+  book: Book;
+  n: number;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  entries: Uint8Array;
+  exits: Uint8Array;
+  shortEntries: Uint8Array;
+  shortExits: Uint8Array;
+  flatA: Uint8Array;
+  flatB: Uint8Array;
+  longB: Uint8Array;
+  shortB: Uint8Array;
+  equity: Float64Array;
+  cash: Float64Array;
+  position: Float64Array;
+  fillOpen: boolean;
+  longOn: boolean;
+  shortOn: boolean;
+  hasStops: boolean;
+  hasTrail: boolean;
+  maxHold: number;
+  stopFirst: boolean;
+}
+
+/** The bar loop of simulate(), kept apart so V8 optimizes it as one stable function. Returns exposure bars. */
+function runLoop(input: LoopInput): number {
+  const { book, n, open, high, low, close, entries, exits, shortEntries, shortExits } = input;
+  const { flatA, flatB, longB, shortB, fillOpen, longOn, shortOn, hasStops, hasTrail, maxHold, stopFirst } = input;
+  const equityOut = input.equity;
+  const cashOut = input.cash;
+  const positionOut = input.position;
+  const maxHoldOpen = maxHold > 0 && fillOpen;
+  const maxHoldClose = maxHold > 0 && !fillOpen;
+  const needOpen = fillOpen || hasStops;
+  let pending = 0;
+  let exposure = 0;
+
+  let t = 0;
+  while (t < n) {
+    if (pending === 0) {
+      // Quiet bars (nothing can fill) are scanned by tight loops; cash and position are constant over them.
+      const pos0 = book.pos;
+      const cash0 = book.cash;
+      let s: number;
+      if (pos0 === 0) {
+        s = skipFlat(t, n, flatA, flatB);
+        constant(equityOut, cash0, t, s);
+      } else {
+        const end = maxHold > 0 ? Math.min(n, book.entryBar + maxHold) : n;
+        s =
+          pos0 > 0
+            ? skipLong(book, t, end, hasStops, hasTrail, open, high, low, close, exits, longB, equityOut)
+            : skipShort(book, t, end, hasStops, hasTrail, open, high, low, close, shortExits, shortB, equityOut);
+        exposure += s - t;
+      }
+      constant(cashOut, cash0, t, s);
+      constant(positionOut, pos0, t, s);
+      t = s;
+      if (t >= n) break;
+    }
+
+    // The full step of bar t. The bar's prices are loaded together up front: they are usually not in cache.
+    const op = needOpen ? open[t] : NaN;
+    const hi = hasStops ? high[t] : NaN;
+    const lo = hasStops ? low[t] : NaN;
+    if (pending !== 0) {
+      act(book, pending, t, t - 1, op);
+      pending = 0;
+    }
+    let pos = book.pos;
+    if (pos !== 0) {
+      if (maxHoldOpen && t - book.entryBar >= maxHold) {
+        book.closeAt(t, op, REASON_MAX_HOLD);
+      } else if (hasStops) {
+        checkStops(book, t, pos, hasTrail, stopFirst, op, hi, lo);
+      }
+      if (maxHoldClose && book.pos !== 0 && t - book.entryBar >= maxHold) {
+        book.closeAt(t, close[t], REASON_MAX_HOLD);
+      }
+      pos = book.pos;
+    }
+
+    let action = 0;
+    const wantLong = longOn && entries[t] !== 0 && exits[t] === 0;
+    const wantShort = shortOn && shortEntries[t] !== 0 && shortExits[t] === 0;
+    if (pos === 0) {
+      if (wantLong) {
+        if (!wantShort) action = ACT_LONG;
+      } else if (wantShort) action = ACT_SHORT;
+    } else if (pos > 0) {
+      if (wantShort && !wantLong) action = ACT_REVERSE_TO_SHORT;
+      else if (exits[t] !== 0) action = ACT_CLOSE;
+    } else {
+      if (wantLong && !wantShort) action = ACT_REVERSE_TO_LONG;
+      else if (shortExits[t] !== 0) action = ACT_CLOSE;
+    }
+    if (action !== 0) {
+      if (!fillOpen) act(book, action, t, t, close[t]);
+      else if (t + 1 < n) pending = action;
+    }
+
+    const p = book.pos;
+    const c = book.cash;
+    cashOut[t] = c;
+    positionOut[t] = p;
+    equityOut[t] = c + p * close[t];
+    if (p !== 0) exposure++;
+    t++;
+  }
+
+  return exposure;
+}
+
+/**
+ * Simulates one asset: signals -> orders, fills, trades, positions, equity.
+ * Order of operations within bar t (docs/simulation.md):
+ *   1. fill 'open': the action decided at t-1 fills at open[t];
+ *   2. fill 'open': max-hold exit at open[t] when the position has been held maxHold bars;
+ *   3. stops (gap at the open, else the level; stop first when both are inside the range unless stopFirst
+ *      is false), then the trailing extreme is updated with this bar's high (long) / low (short);
+ *   4. fill 'close': max-hold exit at close[t];
+ *   5. the signals of bar t are read against the resulting position: fill 'close' acts at close[t],
+ *      fill 'open' schedules the action for open[t+1] (dropped on the last bar);
+ *   6. cash, position and equity = cash + position x close[t] are recorded.
+ */
+export function simulate(bars: Bars, signals: Signals, options: SimOptions = {}, buffers?: SimBuffers): SimResult {
+  const o = resolveSimOptions(options);
+  const n = bars.length;
+  const { entries, exits, shortEntries, shortExits } = signalColumns(signals, n, o.direction);
+  const equityOut = outputColumn(buffers?.equity, n, 'equity');
+  const cashOut = outputColumn(buffers?.cash, n, 'cash');
+  const positionOut = outputColumn(buffers?.position, n, 'position');
+  // Initial log capacity: one trade per 64 bars (grown by doubling if more are needed).
+  const book = new Book(o, bars, n >>> 6);
+  const longOn = o.direction !== 'short';
+  const shortOn = o.direction !== 'long';
+  const exposure = runLoop({
+    book,
+    n,
+    open: bars.open,
+    high: bars.high,
+    low: bars.low,
+    close: bars.close,
+    entries,
+    exits,
+    shortEntries,
+    shortExits,
+    // Interrupt columns for the quiet-bar scans: a bar where either is set goes through the full step.
+    flatA: longOn ? entries : shortEntries,
+    flatB: shortOn ? shortEntries : entries,
+    longB: shortOn ? shortEntries : exits,
+    shortB: longOn ? entries : shortExits,
+    equity: equityOut,
+    cash: cashOut,
+    position: positionOut,
+    fillOpen: o.fill === 'open',
+    longOn,
+    shortOn,
+    hasStops: o.stopLoss !== null || o.takeProfit !== null || o.trailingStop !== null,
+    hasTrail: o.trailingStop !== null,
+    maxHold: o.maxHold,
+    stopFirst: o.stopFirst,
+  });
+  const close = bars.close;
+
+  if (n > 0) book.finish(n - 1, close[n - 1]);
+  return {
+    equity: equityOut,
+    cash: cashOut,
+    position: positionOut,
+    orders: trimOrderLog(book.orders),
+    trades: trimTradeLog(book.trades),
+    feesPaid: book.feesPaid,
+    slippagePaid: book.slippagePaid,
+    exposureBars: exposure,
+    finalEquity: n > 0 ? equityOut[n - 1] : o.cash,
+    options: o,
+  };
+}
