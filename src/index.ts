@@ -24,3 +24,40 @@ export type { OutputColumn } from './data/write.js';
 export { writeColumns } from './data/write.js';
 export { UserError } from './errors.js';
 export { barsToArrow, barsFromArrow } from './data/arrow.js';
+
+// Indicators (conventions and warm-ups: docs/indicators.md)
+export { sma, smaInto, ema, emaInto, wma, wmaInto, dema, demaInto, tema, temaInto, hma, hmaInto, kama, kamaInto } from './indicators/moving-averages.js';
+export { rsi, rsiInto, macd, macdInto, stochastic, stochasticInto, williamsR, williamsRInto, cci, cciInto, roc, rocInto, momentum, momentumInto } from './indicators/oscillators.js';
+export { trueRange, trueRangeInto, atr, atrInto, bollingerBands, bollingerBandsInto, keltnerChannels, keltnerChannelsInto, donchianChannels, donchianChannelsInto } from './indicators/volatility.js';
+export { adx, adxInto, aroon, aroonInto, parabolicSar, parabolicSarInto, ichimoku, ichimokuInto, superTrend, superTrendInto } from './indicators/trend.js';
+export { obv, obvInto, mfi, mfiInto, rollingVwap, rollingVwapInto } from './indicators/volume.js';
+export { rollingStd, rollingStdInto, zScore, zScoreInto, rollingMin, rollingMinInto, rollingMax, rollingMaxInto, rollingRank, rollingRankInto, linearRegressionSlope, linearRegressionSlopeInto } from './indicators/rolling.js';
+export { crossover, crossoverInto, crossunder, crossunderInto, crossoverLevel, crossoverLevelInto, crossunderLevel, crossunderLevelInto } from './indicators/cross.js';
+export type { MacdResult, StochasticResult } from './indicators/oscillators.js';
+export type { BandsResult } from './indicators/volatility.js';
+export type { AdxResult, AroonResult, IchimokuResult, SuperTrendResult } from './indicators/trend.js';
+
+// Strategies
+export { defineStrategy, strategyParams, assetCount } from './strategies/define.js';
+export type { Strategy, AnyStrategy, StrategyContext } from './strategies/define.js';
+export { int, float, choice, bool, resolveParams } from './strategies/params.js';
+export type { ParamSpec, ParamSchema, ParamValues } from './strategies/params.js';
+export { crossSignals, onsets } from './strategies/signals.js';
+export { BUILTIN_STRATEGIES, builtinStrategy, resolveStrategy } from './strategies/registry.js';
+
+// Engine (semantics: docs/simulation.md; metrics: docs/metrics.md)
+export { simulate } from './engine/simulate.js';
+export { simulatePortfolio } from './engine/portfolio.js';
+export { runBacktest } from './engine/backtest.js';
+export type { BacktestSpec, BacktestResult } from './engine/backtest.js';
+export { computeMetrics, METRIC_DESCRIPTIONS, METRIC_KEYS } from './engine/metrics.js';
+export type { Metrics, MetricKey, MetricsInput, MetricsOptions } from './engine/metrics.js';
+export { tradesToObjects, ordersToObjects } from './engine/records.js';
+export type { TradeRecord, OrderRecord } from './engine/records.js';
+export type { Signals, SimOptions, SimResult, PortfolioOptions, PortfolioResult, SizeSpec, StopSpec, FillMode, Direction, OrderLog, TradeLog } from './engine/types.js';
+
+// Research
+export { runBacktestJob } from './research/backtest-job.js';
+export type { BacktestJobOptions, BacktestJobResult } from './research/backtest-job.js';
+export { listRuns, getRun, recordRun, fingerprintBars } from './data/runs.js';
+export type { RunRecord } from './data/runs.js';

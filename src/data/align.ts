@@ -3,6 +3,7 @@
  * number of series: one k-way walk builds the index, one walk per series fills it.
  */
 import { allocateBars, type Bars } from './bars.js';
+import { formatTime } from './time.js';
 
 export type AlignMode = 'union' | 'intersection';
 
@@ -19,7 +20,7 @@ export interface Panel {
 }
 
 function iso(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+  return Number.isFinite(ms) ? formatTime(ms) : String(ms);
 }
 
 /**

@@ -4,6 +4,7 @@
  * docs/data-quality.md.
  */
 import type { Bars } from './bars.js';
+import { formatTime } from './time.js';
 import { addTimeframe, barsBetween, type Timeframe } from './timeframe.js';
 
 export type QualitySeverity = 'error' | 'warning' | 'info';
@@ -135,7 +136,7 @@ const DAY_MS = 86_400_000;
 
 /** ISO-8601 UTC text of an epoch-ms time; "invalid" when it is not a finite time. */
 export function isoTime(ms: number): string {
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : 'invalid';
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? formatTime(ms) : 'invalid';
 }
 
 /**

@@ -7,6 +7,7 @@
  * bar NaN (volume included), so missing data stays visible.
  */
 import { allocateBars, type Bars } from './bars.js';
+import { formatTime } from './time.js';
 import { addTimeframe, floorToTimeframe, type Timeframe } from './timeframe.js';
 
 const DAY_MS = 86_400_000;
@@ -39,7 +40,7 @@ export function isWholeMultiple(from: Timeframe, to: Timeframe): boolean {
 }
 
 function iso(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+  return Number.isFinite(ms) ? formatTime(ms) : String(ms);
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Bars } from '../data/bars.js';
 import { orderFee, slippageFraction } from './costs.js';
 import { allocateOrderLog, allocateTradeLog, pushOrder, pushTrade } from './logs.js';
 import { REASON_END_OF_DATA, REASON_ENTRY } from './reasons.js';
-import { kellyFraction, realizedAnnualVol, roundToLot, unitsForBudget, volTargetFraction, wilderAtrInto } from './sizing.js';
+import { atrInto } from '../indicators/volatility.js';
+import { kellyFraction, realizedAnnualVol, roundToLot, unitsForBudget, volTargetFraction } from './sizing.js';
 import type { OrderLog, ResolvedSimOptions, StopSpec, TradeLog } from './types.js';
 
 const SIZE_PERCENT = 0;
@@ -16,7 +17,7 @@ function atrFor(spec: StopSpec | null, bars: Bars, cache: Map<number, Float64Arr
   if (spec === null || spec.kind !== 'atr') return null;
   let a = cache.get(spec.period);
   if (a === undefined) {
-    a = wilderAtrInto(new Float64Array(bars.length), bars.high, bars.low, bars.close, spec.period);
+    a = atrInto(new Float64Array(bars.length), bars.high, bars.low, bars.close, spec.period);
     cache.set(spec.period, a);
   }
   return a;

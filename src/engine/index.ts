@@ -34,4 +34,4 @@ export {
   REASON_NAMES,
 } from './reasons.js';
 export { slippedPrice, orderFee } from './costs.js';
-export { unitsForBudget, roundToLot, realizedAnnualVol, volTargetFraction, kellyFraction, wilderAtrInto } from './sizing.js';
+export { unitsForBudget, roundToLot, realizedAnnualVol, volTargetFraction, kellyFraction } from './sizing.js';

@@ -1,4 +1,5 @@
 /** Row objects for JSON rendering of the columnar logs (not for hot paths). */
+import { formatTime } from '../data/time.js';
 import { REASON_NAMES } from './reasons.js';
 import type { OrderLog, TradeLog } from './types.js';
 
@@ -34,7 +35,7 @@ export interface OrderRecord {
 
 function iso(time: Float64Array | undefined, bar: number): string | null {
   const ms = time?.[bar];
-  return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+  return ms === undefined || !Number.isFinite(ms) ? null : formatTime(ms);
 }
 
 /** The trade log as an array of plain objects; `bars` (any frame on the same time index) supplies the times. */

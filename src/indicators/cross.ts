@@ -8,8 +8,16 @@ import { checkFinite, checkLengths } from './common.js';
 export function crossoverInto(out: Uint8Array, a: Float64Array, b: Float64Array): Uint8Array {
   const n = a.length;
   checkLengths(n, [b, out], ['b', 'out']);
-  if (n > 0) out[0] = 0;
-  for (let i = 1; i < n; i++) out[i] = a[i - 1] <= b[i - 1] && a[i] > b[i] ? 1 : 0;
+  if (n === 0) return out;
+  out[0] = 0;
+  // The previous bar's comparison is carried, and booleans combine with & (no branch per bar).
+  let before = a[0] <= b[0];
+  for (let i = 1; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    out[i] = +before & +(x > y);
+    before = x <= y;
+  }
   return out;
 }
 
@@ -22,8 +30,15 @@ export function crossover(a: Float64Array, b: Float64Array): Uint8Array {
 export function crossunderInto(out: Uint8Array, a: Float64Array, b: Float64Array): Uint8Array {
   const n = a.length;
   checkLengths(n, [b, out], ['b', 'out']);
-  if (n > 0) out[0] = 0;
-  for (let i = 1; i < n; i++) out[i] = a[i - 1] >= b[i - 1] && a[i] < b[i] ? 1 : 0;
+  if (n === 0) return out;
+  out[0] = 0;
+  let before = a[0] >= b[0];
+  for (let i = 1; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    out[i] = +before & +(x < y);
+    before = x >= y;
+  }
   return out;
 }
 

@@ -40,31 +40,55 @@ export function smaInto(out: Float64Array, src: Float64Array, period: number): F
   let clean = lastBad < 0;
   if (clean) out[period - 1] = sum / period;
   let countdown = resumEvery;
-  for (let i = period; i < n; i++) {
-    if (clean) {
-      sum += src[i] - src[i - period];
-      if (--countdown === 0 || !(sum - sum === 0)) {
-        countdown = resumEvery;
-        sum = 0;
-        for (let j = i - period + 1; j <= i; j++) {
-          const x = src[j];
-          if (x - x === 0) sum += x;
-          else lastBad = j;
-        }
-        clean = i - lastBad >= period;
+  let i = period;
+  while (i < n) {
+    if (clean && countdown > 1) {
+      // A tight block of the incremental steps before the next re-summation; if a missing value made the
+      // sum non-finite anywhere in it, the block is redone below bar by bar, exactly as before.
+      const end = Math.min(n, i + countdown - 1);
+      let s = sum;
+      for (let j = i; j < end; j++) {
+        s += src[j] - src[j - period];
+        out[j] = s / period;
       }
-      out[i] = clean ? sum / period : NaN;
-    } else {
-      const v = src[i];
-      if (!(v - v === 0)) lastBad = i;
-      if (i - lastBad >= period) {
-        sum = 0;
-        for (let j = i - period + 1; j <= i; j++) sum += src[j];
-        clean = true;
-        countdown = resumEvery;
-        out[i] = sum / period;
+      if (s - s === 0) {
+        sum = s;
+        countdown -= end - i;
+        i = end;
+        continue;
+      }
+    }
+    const blockEnd = Math.min(n, i + countdown);
+    for (; i < blockEnd; i++) {
+      if (clean) {
+        sum += src[i] - src[i - period];
+        if (--countdown === 0 || !(sum - sum === 0)) {
+          countdown = resumEvery;
+          sum = 0;
+          for (let j = i - period + 1; j <= i; j++) {
+            const x = src[j];
+            if (x - x === 0) sum += x;
+            else lastBad = j;
+          }
+          clean = i - lastBad >= period;
+        }
+        out[i] = clean ? sum / period : NaN;
       } else {
-        out[i] = NaN;
+        const v = src[i];
+        if (!(v - v === 0)) lastBad = i;
+        if (i - lastBad >= period) {
+          sum = 0;
+          for (let j = i - period + 1; j <= i; j++) sum += src[j];
+          clean = true;
+          countdown = resumEvery;
+          out[i] = sum / period;
+        } else {
+          out[i] = NaN;
+        }
+      }
+      if (clean && countdown > 1 && i + 1 < blockEnd) {
+        i++;
+        break;
       }
     }
   }

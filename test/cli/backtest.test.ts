@@ -64,6 +64,15 @@ describe('rrr backtest', () => {
     expect(a.metrics.bars).toBe(bars.length);
   });
 
+  it('loads the README example strategy file, which trades exactly like the built-in sma-cross', () => {
+    const args = ['--symbol', 'DEMO-C', '--timeframe', '1d', '--param', 'fast=20', '--fees', '0.001', '--db', db, '--json'];
+    const mine = rrr(['backtest', '--strategy', 'examples/my-strategy.ts', ...args]);
+    expect(mine.status, mine.stderr).toBe(0);
+    const builtin = rrr(['backtest', '--strategy', 'sma-cross', ...args]).json();
+    expect(mine.json().strategy).toBe('my-cross');
+    expect(mine.json().metrics).toEqual(builtin.metrics);
+  });
+
   it('--assert fails the exit code and says which bar was missed', () => {
     const ok = rrr(['backtest', '--strategy', 'sma-cross', '--symbol', 'DEMO-A', '--timeframe', '1d', '--assert', 'tradeCount>0', '--db', db]);
     expect(ok.status).toBe(0);

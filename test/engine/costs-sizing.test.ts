@@ -1,6 +1,7 @@
 /** Hand-worked costs and sizing cases. Bars are [open, high, low, close]; fills at close unless said. */
 import { describe, expect, it } from 'vitest';
-import { kellyFraction, realizedAnnualVol, simulate, wilderAtrInto } from '../../src/engine/index.js';
+import { kellyFraction, realizedAnnualVol, simulate } from '../../src/engine/index.js';
+import { atrInto } from '../../src/indicators/index.js';
 import { barsOf, ones } from './helpers.js';
 
 const flat = (closes: number[]) => barsOf(closes.map((c) => [c, c, c, c] as [number, number, number, number]));
@@ -140,7 +141,7 @@ describe('sizing', () => {
       [11, 12, 10, 11],
       [11, 14, 11, 13],
     ]);
-    const atr = wilderAtrInto(new Float64Array(4), b.high, b.low, b.close, 2);
+    const atr = atrInto(new Float64Array(4), b.high, b.low, b.close, 2);
     expect(Number.isNaN(atr[0]) && Number.isNaN(atr[1])).toBe(true);
     expect(atr[2]).toBe(2);
     expect(atr[3]).toBe(2.5);

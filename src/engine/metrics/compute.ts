@@ -5,6 +5,7 @@
  * Cost: one pass over equity (writing the per-bar returns), one over the returns, and a selection over the
  * few percent of returns near the 5 % quantile; no allocation per element.
  */
+import { formatTime } from '../../data/time.js';
 import { momentsAndTail } from './distribution.js';
 import {
   EQ_DEPTH_SUM,
@@ -251,8 +252,12 @@ function warmUp(): void {
   for (let i = 0; i < equity.length; i++) equity[i] = i > 280 && i < 285 ? 0 : 100 + ((i * 37) % 23) - (i % 5 === 0 ? 0 : (i * 11) % 7);
   const time = equity.map((_, i) => i * DAY_MS);
   const returns = new Float64Array(equity.length - 1);
+  // The same bars falling for good from bar 100: the last episode, never recovered and the longest, makes
+  // every line after the loop run too (a real equity curve often ends in its longest drawdown).
+  const endingInDrawdown = equity.map((v, i) => (i > 100 ? 1 / (i - 99) : v));
   for (let k = 0; k < 3; k++) {
     for (const [p, smallLimit] of [[VAR_TAIL, 0], [0.5, 0], [0.01, 0], [VAR_TAIL, 1000]]) {
+      equityPass(endingInDrawdown, time, 0.0001, returns, new Float64Array(EQ_SLOTS));
       const pass = equityPass(equity, time, 0.0001, returns, new Float64Array(EQ_SLOTS));
       momentsAndTail(returns, returns.length, pass[EQ_RETURN_SUM] / returns.length, p, smallLimit);
       momentsAndTail(returns, returns.length - 1, pass[EQ_RETURN_SUM] / returns.length, p, smallLimit); // odd count
@@ -261,7 +266,7 @@ function warmUp(): void {
 }
 
 function isoTime(ms: number): string | null {
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : null;
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? formatTime(ms) : null;
 }
 
 /** The Metrics contract: numbers are finite or null (NaN and ±Infinity become null), and -0 is 0. */
