@@ -32,7 +32,7 @@ export { trueRange, trueRangeInto, atr, atrInto, bollingerBands, bollingerBandsI
 export { adx, adxInto, aroon, aroonInto, parabolicSar, parabolicSarInto, ichimoku, ichimokuInto, superTrend, superTrendInto } from './indicators/trend.js';
 export { obv, obvInto, mfi, mfiInto, rollingVwap, rollingVwapInto } from './indicators/volume.js';
 export { rollingStd, rollingStdInto, zScore, zScoreInto, rollingMin, rollingMinInto, rollingMax, rollingMaxInto, rollingRank, rollingRankInto, linearRegressionSlope, linearRegressionSlopeInto } from './indicators/rolling.js';
-export { crossover, crossoverInto, crossunder, crossunderInto, crossoverLevel, crossoverLevelInto, crossunderLevel, crossunderLevelInto } from './indicators/cross.js';
+export { crossover, crossoverInto, crossunder, crossunderInto, crossoverLevel, crossoverLevelInto, crossunderLevel, crossunderLevelInto, crosses, crossesInto } from './indicators/cross.js';
 export type { MacdResult, StochasticResult } from './indicators/oscillators.js';
 export type { BandsResult } from './indicators/volatility.js';
 export type { AdxResult, AroonResult, IchimokuResult, SuperTrendResult } from './indicators/trend.js';

@@ -10,7 +10,7 @@ import {
   REASON_TAKE_PROFIT,
   REASON_TRAILING_STOP,
 } from './reasons.js';
-import type { Direction, SimBuffers, SimOptions, SimResult, Signals } from './types.js';
+import type { Direction, OrderLog, SimBuffers, SimOptions, SimResult, Signals } from './types.js';
 
 const ACT_LONG = 1;
 const ACT_SHORT = 2;
@@ -264,8 +264,6 @@ interface LoopInput {
   longB: Uint8Array;
   shortB: Uint8Array;
   equity: Float64Array;
-  cash: Float64Array;
-  position: Float64Array;
   fillOpen: boolean;
   longOn: boolean;
   shortOn: boolean;
@@ -280,8 +278,6 @@ function runLoop(input: LoopInput): number {
   const { book, n, open, high, low, close, entries, exits, shortEntries, shortExits } = input;
   const { flatA, flatB, longB, shortB, fillOpen, longOn, shortOn, hasStops, hasTrail, maxHold, stopFirst } = input;
   const equityOut = input.equity;
-  const cashOut = input.cash;
-  const positionOut = input.position;
   const maxHoldOpen = maxHold > 0 && fillOpen;
   const maxHoldClose = maxHold > 0 && !fillOpen;
   const needOpen = fillOpen || hasStops;
@@ -291,7 +287,7 @@ function runLoop(input: LoopInput): number {
   let t = 0;
   while (t < n) {
     if (pending === 0) {
-      // Quiet bars (nothing can fill) are scanned by tight loops; cash and position are constant over them.
+      // Quiet bars (nothing can fill) are scanned by tight loops.
       const pos0 = book.pos;
       const cash0 = book.cash;
       let s: number;
@@ -306,8 +302,6 @@ function runLoop(input: LoopInput): number {
             : skipShort(book, t, end, hasStops, hasTrail, open, high, low, close, shortExits, shortB, equityOut);
         exposure += s - t;
       }
-      constant(cashOut, cash0, t, s);
-      constant(positionOut, pos0, t, s);
       t = s;
       if (t >= n) break;
     }
@@ -353,10 +347,7 @@ function runLoop(input: LoopInput): number {
     }
 
     const p = book.pos;
-    const c = book.cash;
-    cashOut[t] = c;
-    positionOut[t] = p;
-    equityOut[t] = c + p * close[t];
+    equityOut[t] = book.cash + p * close[t];
     if (p !== 0) exposure++;
     t++;
   }
@@ -381,8 +372,6 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
   const n = bars.length;
   const { entries, exits, shortEntries, shortExits } = signalColumns(signals, n, o.direction);
   const equityOut = outputColumn(buffers?.equity, n, 'equity');
-  const cashOut = outputColumn(buffers?.cash, n, 'cash');
-  const positionOut = outputColumn(buffers?.position, n, 'position');
   // Initial log capacity: one trade per 64 bars (grown by doubling if more are needed).
   const book = new Book(o, bars, n >>> 6);
   const longOn = o.direction !== 'short';
@@ -404,8 +393,6 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
     longB: shortOn ? shortEntries : exits,
     shortB: longOn ? entries : shortExits,
     equity: equityOut,
-    cash: cashOut,
-    position: positionOut,
     fillOpen: o.fill === 'open',
     longOn,
     shortOn,
@@ -417,11 +404,22 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
   const close = bars.close;
 
   if (n > 0) book.finish(n - 1, close[n - 1]);
+  const orders = trimOrderLog(book.orders);
+  // Cash and position only change at fills, so they are rebuilt from the order log when first read (or
+  // written into the caller's buffers now): a backtest that needs only equity never allocates them.
+  const account = (): { cash: Float64Array; position: Float64Array } =>
+    (rebuilt ??= accountFromOrders(orders, n, o.cash, outputColumn(buffers?.cash, n, 'cash'), outputColumn(buffers?.position, n, 'position')));
+  let rebuilt: { cash: Float64Array; position: Float64Array } | undefined;
+  if (buffers?.cash !== undefined || buffers?.position !== undefined) account();
   return {
     equity: equityOut,
-    cash: cashOut,
-    position: positionOut,
-    orders: trimOrderLog(book.orders),
+    get cash() {
+      return account().cash;
+    },
+    get position() {
+      return account().position;
+    },
+    orders,
     trades: trimTradeLog(book.trades),
     feesPaid: book.feesPaid,
     slippagePaid: book.slippagePaid,
@@ -429,4 +427,31 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
     finalEquity: n > 0 ? equityOut[n - 1] : o.cash,
     options: o,
   };
+}
+
+/**
+ * Cash and position at each bar's close from the order log, with the same arithmetic and order of operations
+ * as the book (buys pay units x price + fee, sells receive units x price - fee), so the values are identical.
+ */
+function accountFromOrders(orders: OrderLog, n: number, cash0: number, cashOut: Float64Array, positionOut: Float64Array): { cash: Float64Array; position: Float64Array } {
+  let cash = cash0;
+  let pos = 0;
+  let t = 0;
+  for (let k = 0; k < orders.count; k++) {
+    const bar = orders.bar[k];
+    if (bar > t) {
+      constant(cashOut, cash, t, bar);
+      constant(positionOut, pos, t, bar);
+      t = bar;
+    }
+    const side = orders.side[k];
+    const units = orders.size[k];
+    const notional = units * orders.price[k];
+    if (side > 0) cash -= notional + orders.fee[k];
+    else cash += notional - orders.fee[k];
+    pos += side * units;
+  }
+  constant(cashOut, cash, t, n);
+  constant(positionOut, pos, t, n);
+  return { cash: cashOut, position: positionOut };
 }

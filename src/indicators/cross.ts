@@ -10,13 +10,15 @@ export function crossoverInto(out: Uint8Array, a: Float64Array, b: Float64Array)
   checkLengths(n, [b, out], ['b', 'out']);
   if (n === 0) return out;
   out[0] = 0;
-  // The previous bar's comparison is carried, and booleans combine with & (no branch per bar).
-  let before = a[0] <= b[0];
+  // The previous bar's values are carried in locals: each bar reads a and b once.
+  let px = a[0];
+  let py = b[0];
   for (let i = 1; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    out[i] = +before & +(x > y);
-    before = x <= y;
+    out[i] = px <= py && x > y ? 1 : 0;
+    px = x;
+    py = y;
   }
   return out;
 }
@@ -32,12 +34,14 @@ export function crossunderInto(out: Uint8Array, a: Float64Array, b: Float64Array
   checkLengths(n, [b, out], ['b', 'out']);
   if (n === 0) return out;
   out[0] = 0;
-  let before = a[0] >= b[0];
+  let px = a[0];
+  let py = b[0];
   for (let i = 1; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    out[i] = +before & +(x < y);
-    before = x >= y;
+    out[i] = px >= py && x < y ? 1 : 0;
+    px = x;
+    py = y;
   }
   return out;
 }
@@ -45,6 +49,31 @@ export function crossunderInto(out: Uint8Array, a: Float64Array, b: Float64Array
 /** 1 where a crosses below b (a[i−1] >= b[i−1] and a[i] < b[i]). */
 export function crossunder(a: Float64Array, b: Float64Array): Uint8Array {
   return crossunderInto(new Uint8Array(a.length), a, b);
+}
+
+/** Both directions in one pass: up = crossover(a, b), down = crossunder(a, b). */
+export function crossesInto(up: Uint8Array, down: Uint8Array, a: Float64Array, b: Float64Array): { up: Uint8Array; down: Uint8Array } {
+  const n = a.length;
+  checkLengths(n, [b, up, down], ['b', 'up', 'down']);
+  if (n === 0) return { up, down };
+  up[0] = 0;
+  down[0] = 0;
+  let px = a[0];
+  let py = b[0];
+  for (let i = 1; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    up[i] = px <= py && x > y ? 1 : 0;
+    down[i] = px >= py && x < y ? 1 : 0;
+    px = x;
+    py = y;
+  }
+  return { up, down };
+}
+
+/** Both directions in one pass: { up: crossover(a, b), down: crossunder(a, b) }. */
+export function crosses(a: Float64Array, b: Float64Array): { up: Uint8Array; down: Uint8Array } {
+  return crossesInto(new Uint8Array(a.length), new Uint8Array(a.length), a, b);
 }
 
 /** 1 where a crosses above a fixed level: a[i−1] <= level and a[i] > level. */

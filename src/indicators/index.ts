@@ -71,4 +71,6 @@ export {
   crossoverLevelInto,
   crossunderLevel,
   crossunderLevelInto,
+  crosses,
+  crossesInto,
 } from './cross.js';

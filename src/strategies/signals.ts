@@ -1,4 +1,4 @@
-import { crossover, crossunder } from '../indicators/index.js';
+import { crosses } from '../indicators/index.js';
 import type { Signals } from '../engine/types.js';
 
 /**
@@ -6,8 +6,7 @@ import type { Signals } from '../engine/types.js';
  * mirrors it (used with --direction short or both).
  */
 export function crossSignals(fast: Float64Array, slow: Float64Array): Signals {
-  const up = crossover(fast, slow);
-  const down = crossunder(fast, slow);
+  const { up, down } = crosses(fast, slow);
   return { entries: up, exits: down, shortEntries: down, shortExits: up };
 }
 

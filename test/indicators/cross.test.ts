@@ -47,3 +47,19 @@ describe('crossover / crossunder', () => {
     expect(Array.from(out)).toEqual([0, 0, 1]);
   });
 });
+
+describe('crosses (both directions in one pass)', () => {
+  it('equals crossover and crossunder, NaN included', async () => {
+    const { crosses, crossover, crossunder } = await import('../../src/indicators/index.js');
+    const { mulberry32 } = await import('../../src/data/synthetic.js');
+    const rand = mulberry32(7);
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 200 + trial;
+      const a = Float64Array.from({ length: n }, () => (rand() < 0.05 ? NaN : Math.round(rand() * 10)));
+      const b = Float64Array.from({ length: n }, () => (rand() < 0.05 ? NaN : Math.round(rand() * 10)));
+      const both = crosses(a, b);
+      expect(both.up).toEqual(crossover(a, b));
+      expect(both.down).toEqual(crossunder(a, b));
+    }
+  });
+});
