@@ -13,6 +13,7 @@ import { formatTime, type TimeRange } from '../data/time.js';
 import { inferTimeframe, parseTimeframe, periodsPerYear as periodsPerYearOf } from '../data/timeframe.js';
 import { writeColumns } from '../data/write.js';
 import { runBacktest, type BacktestResult } from '../engine/backtest.js';
+import { resolveSimOptions } from '../engine/options.js';
 import { parseSize } from '../engine/parse-options.js';
 import { ordersToObjects, tradesToObjects, type OrderRecord, type TradeRecord } from '../engine/records.js';
 import type { SimOptions } from '../engine/types.js';
@@ -81,11 +82,33 @@ async function loadSeries(options: BacktestJobOptions, assets: number): Promise<
   return { series: panel.bars, timeframe, symbols };
 }
 
+/** Engine option names as the CLI spells them, so a range error names the flag the user typed. */
+const FLAG_OF: Record<string, string> = {
+  cash: '--cash', feeRate: '--fees', fixedFee: '--fixed-fee', slippageBps: '--slippage', lotSize: '--lot-size',
+  leverage: '--leverage', stopLoss: '--stop-loss', takeProfit: '--take-profit', trailingStop: '--trailing-stop',
+  maxHold: '--max-hold', size: '--size', direction: '--direction', fill: '--fill',
+};
+
+function checkSettings(sim: SimOptions): void {
+  try {
+    resolveSimOptions(sim);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const named = error.message.replace(/^(\w+)(\.\w+)?/, (whole, name: string) => FLAG_OF[name] ?? whole);
+    throw new UserError(`${named.endsWith('.') ? named : `${named}.`}`);
+  }
+}
+
 export async function runBacktestJob(options: BacktestJobOptions): Promise<BacktestJobResult> {
+  if (options.periodsPerYear !== undefined && !(options.periodsPerYear > 0)) {
+    throw new UserError(`--periods-per-year ${options.periodsPerYear} is not valid: give the number of bars in a year, e.g. 252 for daily equities.`);
+  }
+  if (options.sim) checkSettings(options.sim);
   const strategy = await resolveStrategy(options.strategy);
   const { series, timeframe, symbols } = await loadSeries(options, assetCount(strategy));
   const periodsPerYear = options.periodsPerYear ?? periodsPerYearOf(parseTimeframe(timeframe));
   const sim: SimOptions = { ...options.sim, ...(options.size === undefined ? {} : { size: parseSize(options.size, periodsPerYear) }) };
+  checkSettings(sim);
   const backtest = runBacktest(series.length === 1 ? series[0] : series, { strategy, params: options.params, sim, periodsPerYear, riskFreeRate: options.riskFreeRate });
   const time = series[0].time;
   const from = formatTime(time[0]);
