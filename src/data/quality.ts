@@ -5,6 +5,7 @@
  */
 import type { Bars } from './bars.js';
 import { formatTime } from './time.js';
+import { medianInPlace } from '../stats/select.js';
 import { addTimeframe, barsBetween, type Timeframe } from './timeframe.js';
 
 export type QualitySeverity = 'error' | 'warning' | 'info';
@@ -393,11 +394,6 @@ export function checkFlatBars(bars: Bars, maxLocations = DEFAULT_MAX_LOCATIONS):
   return check('flat-bar', c.count, msg, c.locations);
 }
 
-function median(sorted: Float64Array): number {
-  const n = sorted.length;
-  return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
 /**
  * Outlier returns: robust z = 0.6745 * (r - median) / MAD of the log close-to-close returns between
  * consecutive rows with positive finite closes. When the MAD is 0 (more than half the returns are
@@ -426,15 +422,14 @@ export function checkOutlierReturns(
   let med = 0;
   let scale = 0; // z = (r - med) / scale
   if (m > 0) {
-    const sorted = Float64Array.from(r).sort();
-    med = median(sorted);
+    med = medianInPlace(Float64Array.from(r));
     const dev = new Float64Array(m);
     let sumDev = 0;
     for (let k = 0; k < m; k++) {
       dev[k] = Math.abs(r[k] - med);
       sumDev += dev[k];
     }
-    const mad = median(dev.sort());
+    const mad = medianInPlace(dev);
     if (mad > 0) scale = mad / 0.6745;
     else if (sumDev > 0) scale = 1.2533 * (sumDev / m);
   }
@@ -474,51 +469,45 @@ function mix(h: number, word: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
+/** Slots of an open-addressing table for n keys: a power of two, at least twice n. */
+function tableMask(n: number): number {
+  let size = 2;
+  while (size < 2 * n) size *= 2;
+  return size - 1;
+}
+
+const same = (x: number, y: number) => x === y || (x !== x && y !== y); // NaN equals NaN
+
 /** An integer id per bar: equal ids exactly when all five fields (OHLCV) are equal (NaN equals NaN). */
 function barIds(bars: Bars): Int32Array {
   const n = bars.length;
+  const { open, high, low, close, volume } = bars;
   const ids = new Int32Array(n);
-  const fields = [bars.open, bars.high, bars.low, bars.close, bars.volume];
   const scratch = new Float64Array(1);
   const words = new Uint32Array(scratch.buffer);
-  const buckets = new Map<number, number[]>(); // hash -> representative rows
-  const same = (a: number, b: number) => {
-    for (const f of fields) {
-      const x = f[a], y = f[b];
-      if (!(x === y || (x !== x && y !== y))) return false;
-    }
-    return true;
+  const hashField = (h: number, x: number) => {
+    if (x !== x) return mix(mix(h, 0x7ff80000), 0);
+    scratch[0] = x === 0 ? 0 : x; // -0 and 0 are equal
+    return mix(mix(h, words[0]), words[1]);
   };
+  // Open addressing on the bar's content: each slot holds the first row with that content, or -1.
+  const mask = tableMask(n);
+  const slots = new Int32Array(mask + 1).fill(-1);
   let next = 0;
   for (let i = 0; i < n; i++) {
-    let h = 0x811c9dc5;
-    for (const f of fields) {
-      const x = f[i];
-      if (x !== x) {
-        h = mix(mix(h, 0x7ff80000), 0);
-      } else {
-        scratch[0] = x === 0 ? 0 : x; // -0 and 0 are equal
-        h = mix(mix(h, words[0]), words[1]);
+    const h = hashField(hashField(hashField(hashField(hashField(0x811c9dc5, open[i]), high[i]), low[i]), close[i]), volume[i]);
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const r = slots[k];
+      if (r < 0) {
+        slots[k] = i;
+        ids[i] = next++;
+        break;
       }
-    }
-    const reps = buckets.get(h);
-    if (reps === undefined) {
-      buckets.set(h, [i]);
-      ids[i] = next++;
-      continue;
-    }
-    let id = -1;
-    for (const r of reps) {
-      if (same(r, i)) {
-        id = ids[r];
+      if (same(open[r], open[i]) && same(high[r], high[i]) && same(low[r], low[i]) && same(close[r], close[i]) && same(volume[r], volume[i])) {
+        ids[i] = ids[r];
         break;
       }
     }
-    if (id < 0) {
-      reps.push(i);
-      id = next++;
-    }
-    ids[i] = id;
   }
   return ids;
 }
@@ -536,34 +525,41 @@ export function findRepeatedBlocks(bars: Bars, minLength = DEFAULT_MIN_REPEAT_LE
   const blocks: RepeatedBlock[] = [];
   if (n < 2 * L) return blocks;
   const ids = barIds(bars);
-  const windows = new Map<number, number[]>(); // window hash -> starts, ascending
+  // A window can only repeat (or be repeated) if every one of its bars occurs more than once: in real data
+  // most bars are unique, so most windows are skipped without touching the table.
+  const occurrences = new Int32Array(n);
+  for (let i = 0; i < n; i++) occurrences[ids[i]]++;
+  // Open addressing on window content: each slot holds the earliest start of a window with that content.
+  // The earliest copy is the only candidate: if it overlaps the window at i, every later copy does too.
+  const mask = tableMask(n);
+  const slots = new Int32Array(mask + 1).fill(-1);
   const coveredUntil = new Map<number, number>(); // offset (repeat - first) -> end row (exclusive) of the last reported repeat
   const sameWindow = (a: number, b: number) => {
     for (let k = 0; k < L; k++) if (ids[a + k] !== ids[b + k]) return false;
     return true;
   };
-  for (let i = 0; i + L <= n; i++) {
+  windows: for (let i = 0; i + L <= n; i++) {
     let constant = true;
     let h = 0x9747b28c;
     for (let k = 0; k < L; k++) {
-      if (ids[i + k] !== ids[i]) constant = false;
-      h = mix(h, ids[i + k]);
+      const id = ids[i + k];
+      if (occurrences[id] < 2) continue windows;
+      if (id !== ids[i]) constant = false;
+      h = mix(h, id);
     }
     if (constant) continue;
-    let starts = windows.get(h);
-    if (starts === undefined) {
-      windows.set(h, [i]);
-      continue;
-    }
     let j = -1;
-    for (const s of starts) {
-      if (s + L > i) break; // later starts overlap even more
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const s = slots[k];
+      if (s < 0) {
+        slots[k] = i;
+        break;
+      }
       if (sameWindow(s, i)) {
-        j = s;
+        if (s + L <= i) j = s;
         break;
       }
     }
-    starts.push(i);
     if (j < 0) continue;
     const offset = i - j;
     if (i < (coveredUntil.get(offset) ?? -1)) continue;

@@ -52,7 +52,12 @@ export async function readBarsFile(store: Store, path: string, options: ReadOpti
   try {
     if (format === 'csv') {
       headerless = !csvHasHeader(path);
-      await loadRaw(store, raw, `SELECT * FROM read_csv(?, all_varchar = true, header = ${headerless ? 'false' : 'true'}, auto_detect = true)`, [path], path);
+      const header = headerless ? 'false' : 'true';
+      // Fast path: DuckDB's own type detection. Anything it cannot type cleanly is read again as text,
+      // where every bad value is found with its row.
+      if (!(await loadTypedCsv(store, raw, path, header))) {
+        await loadRaw(store, raw, `SELECT * FROM read_csv(?, all_varchar = true, header = ${header}, auto_detect = true)`, [path], path);
+      }
     } else if (format === 'parquet') {
       await loadRaw(store, raw, 'SELECT * FROM read_parquet(?)', [path], path);
     } else {
@@ -81,6 +86,27 @@ export async function readBarsFile(store: Store, path: string, options: ReadOpti
   } finally {
     await store.run(`DROP TABLE IF EXISTS ${raw}`);
   }
+}
+
+const NUMERIC_OR_TIME = /^(TIMESTAMP|DATE|BIGINT|INTEGER|HUGEINT|UBIGINT|UINTEGER|DOUBLE|FLOAT|DECIMAL|SMALLINT|TINYINT)/;
+
+/** True when DuckDB typed every column as a number or a time (an all-empty column may stay text). */
+async function loadTypedCsv(store: Store, raw: string, path: string, header: string): Promise<boolean> {
+  try {
+    await store.run(`CREATE TEMP TABLE ${raw} AS SELECT * FROM read_csv(?, header = ${header}, auto_detect = true)`, [path]);
+  } catch {
+    return false;
+  }
+  const columns = await store.rows(`SELECT column_name, column_type, (SELECT count(*) FROM ${raw}) AS n FROM (DESCRIBE ${raw})`);
+  for (const c of columns) {
+    if (NUMERIC_OR_TIME.test(String(c.column_type))) continue;
+    const [present] = await store.rows(`SELECT count(${quote(String(c.column_name))}) AS k FROM ${raw} WHERE trim(${quote(String(c.column_name))}) <> ''`);
+    if (Number(present.k) > 0) {
+      await store.run(`DROP TABLE ${raw}`);
+      return false;
+    }
+  }
+  return true;
 }
 
 async function loadRaw(store: Store, raw: string, select: string, params: string[], path: string): Promise<void> {

@@ -1,53 +1,10 @@
 /**
- * Order statistics for the metrics: selection (no full sort) and the lower tail of a distribution,
- * used for historical value at risk. Internal to src/engine/metrics.
+ * Order statistics for the metrics: the lower tail of a distribution, used for historical value at risk.
+ * Internal to src/engine/metrics.
  */
+import { selectInPlace } from '../../stats/select.js';
 
-/**
- * Reorders `values[left..right]` so that `values[k]` holds the value a full ascending sort would put
- * there, everything before it is <= and everything after it >= (Floyd–Rivest selection, O(n) expected).
- * Values must not be NaN.
- */
-export function selectInPlace(values: Float64Array, k: number, left = 0, right = values.length - 1): void {
-  while (right > left) {
-    if (right - left > 600) {
-      // Recurse on a small sample around k to pick a pivot that lands close to rank k.
-      const n = right - left + 1;
-      const m = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
-      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
-      const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
-      const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
-      selectInPlace(values, k, newLeft, newRight);
-    }
-    const pivot = values[k];
-    let i = left;
-    let j = right;
-    swap(values, left, k);
-    if (values[right] > pivot) swap(values, left, right);
-    while (i < j) {
-      swap(values, i, j);
-      i++;
-      j--;
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-    }
-    if (values[left] === pivot) swap(values, left, j);
-    else {
-      j++;
-      swap(values, j, right);
-    }
-    if (j <= k) left = j + 1;
-    if (k <= j) right = j - 1;
-  }
-}
-
-function swap(values: Float64Array, i: number, j: number): void {
-  const t = values[i];
-  values[i] = values[j];
-  values[j] = t;
-}
+export { selectInPlace };
 
 /** The p-quantile and the mean of the values at or below it. */
 export interface LowerTail {
