@@ -16,6 +16,7 @@ import { runBacktest, type BacktestResult } from '../engine/backtest.js';
 import { resolveSimOptions } from '../engine/options.js';
 import { parseSize } from '../engine/parse-options.js';
 import { ordersToObjects, tradesToObjects, type OrderRecord, type TradeRecord } from '../engine/records.js';
+import { REASON_NAMES } from '../engine/reasons.js';
 import type { SimOptions } from '../engine/types.js';
 import { assetCount } from '../strategies/define.js';
 import { resolveStrategy } from '../strategies/registry.js';
@@ -146,7 +147,7 @@ async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): 
     throw new UserError(`Cannot create --out directory ${dir} (${(error as NodeJS.ErrnoException).code}): choose a writable path.`, { exitCode: 1 });
   }
   const { trades, orders, equity, cash } = backtest.result;
-  const position = 'position' in backtest.result ? backtest.result.position : backtest.result.positions[0];
+  const positions = 'positions' in backtest.result ? backtest.result.positions : [backtest.result.position];
   const tables = {
     trades: [
       { name: 'asset', values: trades.asset.subarray(0, trades.count), kind: 'integer' as const },
@@ -161,6 +162,7 @@ async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): 
       { name: 'fees', values: trades.fees.subarray(0, trades.count) },
       { name: 'pnl', values: trades.pnl.subarray(0, trades.count) },
       { name: 'return_pct', values: trades.returnPct.subarray(0, trades.count) },
+      { name: 'exit_reason', values: Array.from(trades.exitReason.subarray(0, trades.count), (r) => REASON_NAMES[r] ?? String(r)) },
       { name: 'is_open', values: trades.isOpen.subarray(0, trades.count), kind: 'integer' as const },
     ],
     orders: [
@@ -172,12 +174,14 @@ async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): 
       { name: 'size', values: orders.size.subarray(0, orders.count) },
       { name: 'fee', values: orders.fee.subarray(0, orders.count) },
       { name: 'slippage', values: orders.slippage.subarray(0, orders.count) },
+      { name: 'reason', values: Array.from(orders.reason.subarray(0, orders.count), (r) => REASON_NAMES[r] ?? String(r)) },
     ],
     equity: [
       { name: 'time', values: bars.time, kind: 'time' as const },
       { name: 'equity', values: equity },
       { name: 'cash', values: cash },
-      { name: 'position', values: position },
+      // One position column per asset: position, or position_0, position_1, ... for several assets.
+      ...positions.map((values, k) => ({ name: positions.length === 1 ? 'position' : `position_${k}`, values })),
     ],
   };
   const written: string[] = [];

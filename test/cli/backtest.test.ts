@@ -93,7 +93,8 @@ describe('rrr backtest', () => {
     expect(json.metrics.tradeCount).toBeGreaterThan(0);
     for (const f of ['trades', 'orders', 'equity']) for (const ext of ['parquet', 'csv']) expect(existsSync(join(out, `${f}.${ext}`))).toBe(true);
     const equityCsv = readFileSync(join(out, 'equity.csv'), 'utf8').trim().split('\n');
-    expect(equityCsv[0]).toBe('time,equity,cash,position');
+    expect(equityCsv[0]).toBe('time,equity,cash,position_0,position_1');
+    expect(readFileSync(join(out, 'orders.csv'), 'utf8').split('\n')[0]).toBe('asset,bar,time,side,price,size,fee,slippage,reason');
     expect(equityCsv).toHaveLength(2192 + 1);
     expect(Number(equityCsv.at(-1)!.split(',')[1])).toBeCloseTo(json.metrics.finalEquity, 6);
   });
