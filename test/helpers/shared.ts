@@ -13,7 +13,7 @@ if (!hasShared && process.env.CI === 'true') {
 
 /** describe() that runs only where ../shared/datasets exists, with a one-line reason otherwise. */
 export const describeShared = (name: string, fn: () => void) =>
-  hasShared ? describe(name, fn) : describe.skip(`${name} (skipped: ../shared/datasets not found beside the repo)`, fn);
+  describe.skipIf(!hasShared)(hasShared ? name : `${name} (skipped: ../shared/datasets not found beside the repo)`, fn);
 
 export function sharedPath(file: string): string {
   return resolve(SHARED_DATASETS, file);
