@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Bars } from '../data/bars.js';
 import { alignBars } from '../data/align.js';
+import { checkNanPrices } from '../data/quality.js';
 import { loadBars, loadPanel } from '../data/load.js';
 import { fingerprintBars, recordRun } from '../data/runs.js';
 import { withStore } from '../data/store.js';
@@ -100,6 +101,14 @@ function checkSettings(sim: SimOptions): void {
   }
 }
 
+/** The single-asset simulation needs a price on every bar: a missing one is reported, never simulated through. */
+function assertPrices(bars: Bars): void {
+  const missing = checkNanPrices(bars, 1);
+  if (missing.count > 0) {
+    throw new UserError(`${bars.symbol ?? 'The data'} has ${missing.count} bars with a missing (NaN) price, the first at ${missing.locations[0].time}: fill or drop them first (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_MISSING_PRICES' });
+  }
+}
+
 export async function runBacktestJob(options: BacktestJobOptions): Promise<BacktestJobResult> {
   if (options.periodsPerYear !== undefined && !(options.periodsPerYear > 0)) {
     throw new UserError(`--periods-per-year ${options.periodsPerYear} is not valid: give the number of bars in a year, e.g. 252 for daily equities.`);
@@ -107,6 +116,7 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
   if (options.sim) checkSettings(options.sim);
   const strategy = await resolveStrategy(options.strategy);
   const { series, timeframe, symbols } = await loadSeries(options, assetCount(strategy));
+  if (series.length === 1) assertPrices(series[0]);
   const periodsPerYear = options.periodsPerYear ?? periodsPerYearOf(parseTimeframe(timeframe));
   const sim: SimOptions = { ...options.sim, ...(options.size === undefined ? {} : { size: parseSize(options.size, periodsPerYear) }) };
   checkSettings(sim);

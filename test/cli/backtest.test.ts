@@ -127,6 +127,15 @@ describe('rrr backtest', () => {
       ['a strategy file without a strategy', ['--strategy', 'test/helpers/shared.ts'], /does not export a strategy: add "export default defineStrategy/],
       ['a two-asset strategy with one symbol', ['--strategy', 'pairs'], /^Error: pairs trades 2 assets: pass 2 --symbol flags \(got 1\)\./],
     ];
+    it('a file with a missing price', () => {
+      const file = join(dir, 'nan.csv');
+      const rows = Array.from({ length: 60 }, (_, i) => `${new Date(Date.UTC(2020, 0, 1 + i)).toISOString()},${i === 30 ? 'NaN' : 10 + i},${11 + i},${9 + i},${10 + i},1`);
+      writeFileSync(file, ['timestamp,open,high,low,close,volume', ...rows].join('\n'));
+      const r = rrr(['backtest', '--strategy', 'sma-cross', '--data', file, '--param', 'slow=20', '--db', db]);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toBe('Error: nan has 1 bars with a missing (NaN) price, the first at 2020-01-31T00:00:00Z: fill or drop them first (rrr data validate lists them).');
+    });
+
     it.each(cases)('%s', (_name, extra, message) => {
       const r = rrr([...base(), ...extra]);
       expect(r.status).not.toBe(0);
