@@ -30,6 +30,15 @@ describe('rrr backtest', () => {
     expect(out.metrics.finalEquity).toBeCloseTo(752.874407593, 6);
   });
 
+  it('lists the built-in strategies with their parameters', () => {
+    const r = rrr(['strategies', '--json']);
+    expect(r.status).toBe(0);
+    const names = r.json().strategies.map((s: { name: string }) => s.name);
+    expect(names).toEqual(['sma-cross', 'ema-cross', 'macd-cross', 'rsi-reversion', 'bollinger-reversion', 'donchian-breakout', 'momentum', 'pairs']);
+    expect(r.json().strategies[0].params.fast).toMatchObject({ kind: 'int', default: 10, min: 2, max: 200 });
+    expect(rrr(['strategies']).stdout).toMatch(/--param fast=10 {2}\(int 2\.\.200; fast SMA window \(bars\)\)/);
+  });
+
   it('prints settings, metrics and the last trades, and records the run', () => {
     const r = rrr(['backtest', '--strategy', 'sma-cross', '--symbol', 'DEMO-A', '--timeframe', '1d', '--param', 'fast=10', '--param', 'slow=50', '--fees', '0.001', '--slippage', '2', '--from', '2020-01-01', '--to', '2023-12-31', '--db', db]);
     expect(r.status, r.stderr).toBe(0);
