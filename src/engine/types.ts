@@ -168,12 +168,13 @@ export interface TradeLog {
 /**
  * Optional output columns for simulate() to write into instead of allocating (each >= bars.length values;
  * the result's columns are then these arrays or views of their first bars.length values). Reusing them across
- * runs of a parameter sweep avoids allocating and first-touching 24 bytes per bar per run.
+ * runs of a parameter sweep avoids allocating and first-touching 8 bytes per bar per column per run. Cash and
+ * position are otherwise rebuilt from the order log only when read; given here, they are filled at once.
  */
 export interface SimBuffers {
   readonly equity: Float64Array;
-  readonly cash: Float64Array;
-  readonly position: Float64Array;
+  readonly cash?: Float64Array;
+  readonly position?: Float64Array;
 }
 
 export interface SimResult {
