@@ -38,14 +38,17 @@ export async function listSeries(store: Store): Promise<SeriesInfo[]> {
   }));
 }
 
-/** Fails with a "did you mean" sentence unless the store holds this symbol at this timeframe. */
-export async function assertSeries(store: Store, symbol: string, timeframe: string): Promise<void> {
+/**
+ * Fails with a "did you mean" sentence unless the store holds this symbol (at this timeframe, when given).
+ */
+export async function assertSeries(store: Store, symbol: string, timeframe?: string): Promise<void> {
   const known = await listSeries(store);
-  if (known.some((s) => s.symbol === symbol && s.timeframe === timeframe)) return;
+  if (known.some((s) => s.symbol === symbol && (timeframe === undefined || s.timeframe === timeframe))) return;
   const symbols = [...new Set(known.map((s) => s.symbol))];
   if (!symbols.includes(symbol)) {
     throw new UserError(`Unknown symbol "${symbol}" in ${store.path}.${suggestion(symbol, symbols, 'symbols')}`, { exitCode: 1, code: 'RRR_UNKNOWN_SYMBOL' });
   }
+  if (timeframe === undefined) return; // the symbol exists, and no timeframe was asked for
   const timeframes = known.filter((s) => s.symbol === symbol).map((s) => s.timeframe);
   throw new UserError(`${symbol} has no ${timeframe} bars in ${store.path}; it has ${timeframes.join(', ')}.${suggestion(timeframe, timeframes, 'timeframes').replace(/ Known.*$/, '')}`, { exitCode: 1, code: 'RRR_UNKNOWN_TIMEFRAME' });
 }

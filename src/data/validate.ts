@@ -4,7 +4,7 @@ import { validateBars, type QualityOptions, type QualityReport } from './quality
 import { readBarsFile, type ReadOptions } from './readers.js';
 import { assertSeries, listSeries } from './series.js';
 import { loadBars } from './load.js';
-import { Store, withStore } from './store.js';
+import { withStore } from './store.js';
 import { inferTimeframe, parseTimeframe } from './timeframe.js';
 
 export interface ValidateOptions extends QualityOptions, ReadOptions {
@@ -18,21 +18,18 @@ export interface ValidateOptions extends QualityOptions, ReadOptions {
  */
 export async function validateTarget(target: string | undefined, options: ValidateOptions): Promise<QualityReport[]> {
   if (target !== undefined && (existsSync(target) || /\.(csv|txt|tsv|parquet|pq|arrow|feather|ipc)$/i.test(target))) {
-    const store = await Store.open(':memory:');
-    try {
+    return withStore(':memory:', {}, async (store) => {
       const { bars } = await readBarsFile(store, target, options);
       const timeframe = parseTimeframe(options.timeframe ?? inferTimeframe(bars.time, target));
       return [validateBars({ ...bars, symbol: target }, timeframe, options)];
-    } finally {
-      store.close();
-    }
+    });
   }
   return withStore(options.db, { create: false }, async (store) => {
     let series = await listSeries(store);
     if (target !== undefined) {
-      if (options.timeframe !== undefined) await assertSeries(store, target, parseTimeframe(options.timeframe).label);
-      else if (!series.some((s) => s.symbol === target)) await assertSeries(store, target, '?');
-      series = series.filter((s) => s.symbol === target && (options.timeframe === undefined || s.timeframe === parseTimeframe(options.timeframe).label));
+      const timeframe = options.timeframe === undefined ? undefined : parseTimeframe(options.timeframe).label;
+      await assertSeries(store, target, timeframe);
+      series = series.filter((s) => s.symbol === target && (timeframe === undefined || s.timeframe === timeframe));
     }
     const reports: QualityReport[] = [];
     for (const s of series) {

@@ -32,6 +32,7 @@ export {
   REASON_END_OF_DATA,
   REASON_REBALANCE,
   REASON_NAMES,
+  reasonName,
 } from './reasons.js';
 export { slippedPrice, orderFee } from './costs.js';
 export { unitsForBudget, roundToLot, realizedAnnualVol, volTargetFraction, kellyFraction } from './sizing.js';

@@ -25,3 +25,8 @@ export const REASON_NAMES: readonly string[] = [
   'end-of-data',
   'rebalance',
 ];
+
+/** The name of a reason code (the code itself as text for an unknown one). */
+export function reasonName(code: number): string {
+  return REASON_NAMES[code] ?? String(code);
+}

@@ -1,6 +1,6 @@
 /** Row objects for JSON rendering of the columnar logs (not for hot paths). */
 import { formatTime } from '../data/time.js';
-import { REASON_NAMES } from './reasons.js';
+import { reasonName } from './reasons.js';
 import type { OrderLog, TradeLog } from './types.js';
 
 export interface TradeRecord {
@@ -55,7 +55,7 @@ export function tradesToObjects(trades: TradeLog, bars?: { readonly time: Float6
       fees: trades.fees[i],
       pnl: trades.pnl[i],
       returnPct: trades.returnPct[i],
-      exitReason: REASON_NAMES[trades.exitReason[i]] ?? String(trades.exitReason[i]),
+      exitReason: reasonName(trades.exitReason[i]),
       isOpen: trades.isOpen[i] === 1,
     });
   }
@@ -75,7 +75,7 @@ export function ordersToObjects(orders: OrderLog, bars?: { readonly time: Float6
       size: orders.size[i],
       fee: orders.fee[i],
       slippage: orders.slippage[i],
-      reason: REASON_NAMES[orders.reason[i]] ?? String(orders.reason[i]),
+      reason: reasonName(orders.reason[i]),
     });
   }
   return out;

@@ -17,7 +17,7 @@ import { runBacktest, type BacktestResult } from '../engine/backtest.js';
 import { resolveSimOptions } from '../engine/options.js';
 import { parseSize } from '../engine/parse-options.js';
 import { ordersToObjects, tradesToObjects, type OrderRecord, type TradeRecord } from '../engine/records.js';
-import { REASON_NAMES } from '../engine/reasons.js';
+import { reasonName } from '../engine/reasons.js';
 import type { SimOptions } from '../engine/types.js';
 import { assetCount } from '../strategies/define.js';
 import { resolveStrategy } from '../strategies/registry.js';
@@ -172,7 +172,7 @@ async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): 
       { name: 'fees', values: trades.fees.subarray(0, trades.count) },
       { name: 'pnl', values: trades.pnl.subarray(0, trades.count) },
       { name: 'return_pct', values: trades.returnPct.subarray(0, trades.count) },
-      { name: 'exit_reason', values: Array.from(trades.exitReason.subarray(0, trades.count), (r) => REASON_NAMES[r] ?? String(r)) },
+      { name: 'exit_reason', values: Array.from(trades.exitReason.subarray(0, trades.count), reasonName) },
       { name: 'is_open', values: trades.isOpen.subarray(0, trades.count), kind: 'integer' as const },
     ],
     orders: [
@@ -184,7 +184,7 @@ async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): 
       { name: 'size', values: orders.size.subarray(0, orders.count) },
       { name: 'fee', values: orders.fee.subarray(0, orders.count) },
       { name: 'slippage', values: orders.slippage.subarray(0, orders.count) },
-      { name: 'reason', values: Array.from(orders.reason.subarray(0, orders.count), (r) => REASON_NAMES[r] ?? String(r)) },
+      { name: 'reason', values: Array.from(orders.reason.subarray(0, orders.count), reasonName) },
     ],
     equity: [
       { name: 'time', values: bars.time, kind: 'time' as const },
