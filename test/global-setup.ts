@@ -6,6 +6,6 @@ import { spawnSync } from 'node:child_process';
  */
 export default function setup(): void {
   spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'ignore' });
-  const manifest = spawnSync('npx', ['oclif', 'manifest'], { stdio: 'ignore', env: { ...process.env, OCLIF_SKIP_UPDATE_CHECK: '1' } });
+  const manifest = spawnSync(process.execPath, ['scripts/oclif-manifest.js'], { stdio: 'ignore' });
   if (manifest.status !== 0) throw new Error('oclif manifest failed: run "npm run build" to see why.');
 }
