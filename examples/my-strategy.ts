@@ -1,9 +1,10 @@
 /**
  * A user strategy, exactly as the README shows it: run it with
  *   npx rrr backtest --strategy examples/my-strategy.ts --symbol DEMO-C --timeframe 1d
- * Inside this repository (or any project that has rrr installed) 'rrr' resolves to the library.
+ * or, with rrr installed globally, copy it to any folder and run `rrr backtest --strategy ./my-strategy.ts ...`:
+ * rrr resolves 'rrr-backtest' to itself, so the folder needs no package.json or node_modules.
  */
-import { crossSignals, defineStrategy, int, sma } from 'rrr';
+import { crossSignals, defineStrategy, int, sma } from 'rrr-backtest';
 
 export default defineStrategy({
   name: 'my-cross',

@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError, suggestion } from '../errors.js';
 import { defineStrategy, strategyProblem, type AnyStrategy } from './define.js';
+import { registerLibraryAlias } from './library-alias.js';
 import bollingerReversion from './builtin/bollinger-reversion.js';
 import donchianBreakout from './builtin/donchian-breakout.js';
 import emaCross from './builtin/ema-cross.js';
@@ -33,7 +34,8 @@ const looksLikePath = (name: string) => /[\\/]/.test(name) || /\.(m?[jt]s|cjs)$/
 
 /**
  * A built-in by name, or a user strategy from a .ts/.js file exporting it (default export, or `strategy`).
- * TypeScript files are loaded through tsx, so no build step is needed.
+ * TypeScript files are loaded through tsx, so no build step is needed. The file may live anywhere: its
+ * imports of the library by package name resolve to the rrr that is running (library-alias.ts).
  */
 export async function resolveStrategy(nameOrPath: string): Promise<AnyStrategy> {
   const builtin = builtinStrategy(nameOrPath);
@@ -45,12 +47,9 @@ export async function resolveStrategy(nameOrPath: string): Promise<AnyStrategy> 
   if (!existsSync(path)) throw new UserError(`Strategy file not found: ${path}. Give a built-in name or the path of a .ts or .js file.`, { exitCode: 1 });
   let module: Record<string, unknown>;
   try {
-    if (/\.[mc]?ts$/.test(extname(path))) {
-      await registerTypeScript();
-      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-    } else {
-      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-    }
+    registerLibraryAlias();
+    if (/\.[mc]?ts$/.test(extname(path))) await registerTypeScript();
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     throw new UserError(`Cannot load the strategy file ${path}: ${String((error as Error).message).split('\n')[0]}.`, { exitCode: 1, cause: error });
   }
