@@ -31,6 +31,7 @@ export {
   REASON_REVERSE,
   REASON_END_OF_DATA,
   REASON_REBALANCE,
+  REASON_CLOSE_AT_END,
   REASON_NAMES,
   reasonName,
 } from './reasons.js';

@@ -3,6 +3,7 @@
  * Formulas, annualization and edge cases: docs/metrics.md.
  */
 export { computeMetrics } from './metrics/compute.js';
+export { tradeStatsByAsset } from './metrics/trades.js';
 export { METRIC_DESCRIPTIONS, METRIC_KEYS } from './metrics/descriptions.js';
 export type { MetricDescription, MetricUnit } from './metrics/descriptions.js';
-export type { Metrics, MetricKey, MetricsInput, MetricsOptions, TradeColumns } from './metrics/types.js';
+export type { AssetTradeStats, Metrics, MetricKey, MetricsInput, MetricsOptions, OpenTrade, TradeColumns } from './metrics/types.js';

@@ -23,6 +23,7 @@ export const SIM_DEFAULTS: ResolvedSimOptions = Object.freeze({
   trailingStop: null,
   maxHold: 0,
   stopFirst: true,
+  closeAtEnd: false,
 });
 
 const SIM_KEYS = [
@@ -40,8 +41,9 @@ const SIM_KEYS = [
   'trailingStop',
   'maxHold',
   'stopFirst',
+  'closeAtEnd',
 ];
-const PORTFOLIO_KEYS = ['cash', 'fill', 'feeRate', 'fixedFee', 'slippageBps', 'leverage', 'lotSize'];
+const PORTFOLIO_KEYS = ['cash', 'fill', 'feeRate', 'fixedFee', 'slippageBps', 'leverage', 'lotSize', 'closeAtEnd'];
 
 function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -77,6 +79,12 @@ function checkKeys(options: object, keys: readonly string[], what: string): void
       throw new RangeError(`Unknown ${what} option "${key}"; accepted options are ${keys.join(', ')}.`);
     }
   }
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(name, 'true or false', value);
+  return value;
 }
 
 /** A required number: absent is an error too. */
@@ -139,8 +147,6 @@ function resolveStop(name: string, value: unknown): StopSpec | null {
 export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions {
   checkKeys(options, SIM_KEYS, 'simulate');
   const o = options as Record<string, unknown>;
-  const stopFirst = o.stopFirst;
-  if (stopFirst !== undefined && typeof stopFirst !== 'boolean') fail('stopFirst', 'true or false', stopFirst);
   return {
     cash: num('cash', o.cash, SIM_DEFAULTS.cash, positive, 'a number > 0'),
     fill: oneOf('fill', o.fill, 'open', ['open', 'close']),
@@ -155,7 +161,8 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
     takeProfit: resolveStop('takeProfit', o.takeProfit),
     trailingStop: resolveStop('trailingStop', o.trailingStop),
     maxHold: o.maxHold === undefined ? 0 : num('maxHold', o.maxHold, 0, positiveInt, 'an integer >= 1 (bars)'),
-    stopFirst: stopFirst === undefined ? true : stopFirst === true,
+    stopFirst: flag('stopFirst', o.stopFirst, true),
+    closeAtEnd: flag('closeAtEnd', o.closeAtEnd, false),
   };
 }
 
@@ -171,5 +178,6 @@ export function resolvePortfolioOptions(options: PortfolioOptions = {}): Resolve
     slippageBps: num('slippageBps', o.slippageBps, 0, (v) => v >= 0 && v < 1e4, '>= 0 and < 10000'),
     leverage: num('leverage', o.leverage, 1, positive, 'a number > 0'),
     lotSize: num('lotSize', o.lotSize, 0, nonNegative, '>= 0 (0 = fractional units)'),
+    closeAtEnd: flag('closeAtEnd', o.closeAtEnd, false),
   };
 }

@@ -2,7 +2,7 @@ import type { Bars } from '../data/bars.js';
 import { orderFee, slippageFraction } from './costs.js';
 import { allocateOrderLog, allocateTradeLog, pushOrder, pushTrade, trimOrderLog, trimTradeLog } from './logs.js';
 import { resolvePortfolioOptions } from './options.js';
-import { REASON_END_OF_DATA, REASON_REBALANCE } from './reasons.js';
+import { REASON_CLOSE_AT_END, REASON_END_OF_DATA, REASON_REBALANCE } from './reasons.js';
 import type { OrderLog, PortfolioOptions, PortfolioResult, TradeLog } from './types.js';
 
 function checkInputs(bars: readonly Bars[], weights: readonly Float64Array[], leverage: number): number {
@@ -73,7 +73,7 @@ class TradeBook {
     this.fees[a] = fee;
   }
 
-  private finish(a: number, bar: number, isOpen: boolean): void {
+  private finish(a: number, bar: number, reason: number): void {
     const units = this.inUnits[a];
     pushTrade(
       this.log,
@@ -84,14 +84,17 @@ class TradeBook {
       this.outValue[a] / this.outUnits[a],
       this.dir[a] * units,
       this.fees[a],
-      isOpen ? REASON_END_OF_DATA : REASON_REBALANCE,
-      isOpen,
+      reason,
+      reason === REASON_END_OF_DATA,
     );
     this.dir[a] = 0;
   }
 
-  /** Records a fill of `delta` signed units at px with `fee`, the position going from `before` to `after`. */
-  onFill(a: number, bar: number, before: number, after: number, px: number, fee: number): void {
+  /**
+   * Records a fill of `delta` signed units at px with `fee`, the position going from `before` to `after`;
+   * `reason` is the exit reason of a trade it closes.
+   */
+  onFill(a: number, bar: number, before: number, after: number, px: number, fee: number, reason: number): void {
     const delta = after - before;
     if (before === 0) return this.start(a, bar, delta > 0 ? 1 : -1, Math.abs(delta), px, fee);
     const d = before > 0 ? 1 : -1;
@@ -107,7 +110,7 @@ class TradeBook {
       this.outUnits[a] += Math.abs(delta);
       this.outValue[a] += Math.abs(delta) * px;
       this.fees[a] += fee;
-      if (after === 0) this.finish(a, bar, false);
+      if (after === 0) this.finish(a, bar, reason);
       return;
     }
     // sign flip: the fee is split pro rata between the closing and the opening units
@@ -117,7 +120,7 @@ class TradeBook {
     this.outUnits[a] += closing;
     this.outValue[a] += closing * px;
     this.fees[a] += closeFee;
-    this.finish(a, bar, false);
+    this.finish(a, bar, reason);
     this.start(a, bar, -d, opening, px, fee - closeFee);
   }
 
@@ -126,7 +129,7 @@ class TradeBook {
     if (position === 0) return;
     this.outUnits[a] += Math.abs(position);
     this.outValue[a] += Math.abs(position) * mark;
-    this.finish(a, lastBar, true);
+    this.finish(a, lastBar, REASON_END_OF_DATA);
   }
 }
 
@@ -137,6 +140,8 @@ class TradeBook {
  * A bar whose weights change any target schedules a rebalance of every asset with a non-NaN weight at that bar,
  * filled at the next bar's open (fill 'open') or this bar's close (fill 'close'): sells first, then buys scaled
  * down to the buying power; an asset without a price at the fill bar keeps its order pending to the next bar.
+ * closeAtEnd: the last fill (the last bar's open, or its close) closes every position with a price there,
+ * whatever target was due; buys that cover shorts there are not scaled down.
  */
 export function simulatePortfolio(
   bars: readonly Bars[],
@@ -148,7 +153,7 @@ export function simulatePortfolio(
   const m = bars.length;
   const fillOpen = o.fill === 'open';
   const slip = slippageFraction(o.slippageBps);
-  const { feeRate, fixedFee, leverage, lotSize } = o;
+  const { feeRate, fixedFee, leverage, lotSize, closeAtEnd } = o;
 
   const equity = new Float64Array(n);
   const cashOut = new Float64Array(n);
@@ -184,7 +189,7 @@ export function simulatePortfolio(
     }
   };
 
-  const fill = (t: number, a: number, units: number, price: number) => {
+  const fill = (t: number, a: number, units: number, price: number, reason: number) => {
     const side = units > 0 ? 1 : -1;
     const size = Math.abs(units);
     const px = side > 0 ? price * (1 + slip) : price * (1 - slip);
@@ -196,11 +201,12 @@ export function simulatePortfolio(
     const before = pos[a];
     const after = units === -before ? 0 : before + units;
     pos[a] = after;
-    pushOrder(orders, t, a, side, px, size, fee, slippage, REASON_REBALANCE);
-    trades.onFill(a, t, before, after, px, fee);
+    pushOrder(orders, t, a, side, px, size, fee, slippage, reason);
+    trades.onFill(a, t, before, after, px, fee, reason);
   };
 
-  const rebalance = (t: number, prices: Float64Array[]) => {
+  const rebalance = (t: number, prices: Float64Array[], reason: number) => {
+    const closing = reason === REASON_CLOSE_AT_END;
     let eq = cash;
     for (let a = 0; a < m; a++) {
       const p = prices[a][t];
@@ -228,28 +234,34 @@ export function simulatePortfolio(
         buys++;
       }
     }
-    for (let a = 0; a < m; a++) if (delta[a] < 0) fill(t, a, delta[a], prices[a][t]);
+    for (let a = 0; a < m; a++) if (delta[a] < 0) fill(t, a, delta[a], prices[a][t], reason);
     if (buys === 0) return;
     const power = cash + (leverage - 1) * eq - buys * fixedFee;
-    const scale = buyCost > power ? power / buyCost : 1;
+    const scale = buyCost > power && !closing ? power / buyCost : 1;
     if (!(scale > 0)) return;
     for (let a = 0; a < m; a++) {
       if (!(delta[a] > 0)) continue;
       let units = scale < 1 ? delta[a] * scale : delta[a];
       if (lotSize > 0 && scale < 1) units = Math.floor(units / lotSize) * lotSize;
-      if (units > 0) fill(t, a, units, prices[a][t]);
+      if (units > 0) fill(t, a, units, prices[a][t], reason);
     }
   };
 
   const opens = bars.map((b) => b.open);
   const closes = bars.map((b) => b.close);
+  const closeAll = (t: number, prices: Float64Array[]) => {
+    pending.fill(0);
+    rebalance(t, prices, REASON_CLOSE_AT_END);
+  };
   for (let t = 0; t < n; t++) {
-    if (fillOpen) {
-      if (anyPending) rebalance(t, opens);
+    if (closeAtEnd && t === n - 1) {
+      closeAll(t, fillOpen ? opens : closes);
+    } else if (fillOpen) {
+      if (anyPending) rebalance(t, opens, REASON_REBALANCE);
       if (t + 1 < n) schedule(t);
     } else {
       schedule(t);
-      if (anyPending) rebalance(t, closes);
+      if (anyPending) rebalance(t, closes, REASON_REBALANCE);
     }
     let eq = cash;
     let exposed = false;

@@ -12,6 +12,8 @@ export const REASON_REVERSE = 6;
 export const REASON_END_OF_DATA = 7;
 /** A portfolio rebalance order. */
 export const REASON_REBALANCE = 8;
+/** Closed at the end of the data by the closeAtEnd option, exit costs paid. */
+export const REASON_CLOSE_AT_END = 9;
 
 /** Names by code, for rendering: REASON_NAMES[REASON_STOP_LOSS] === 'stop-loss'. */
 export const REASON_NAMES: readonly string[] = [
@@ -24,6 +26,7 @@ export const REASON_NAMES: readonly string[] = [
   'reverse',
   'end-of-data',
   'rebalance',
+  'close-at-end',
 ];
 
 /** The name of a reason code (the code itself as text for an unknown one). */

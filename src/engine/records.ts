@@ -5,6 +5,8 @@ import type { OrderLog, TradeLog } from './types.js';
 
 export interface TradeRecord {
   asset: number;
+  /** symbols[asset] when symbols were given, else null. */
+  symbol: string | null;
   direction: 'long' | 'short';
   entryBar: number;
   exitBar: number;
@@ -23,6 +25,8 @@ export interface TradeRecord {
 
 export interface OrderRecord {
   asset: number;
+  /** symbols[asset] when symbols were given, else null. */
+  symbol: string | null;
   bar: number;
   time: string | null;
   side: 'buy' | 'sell';
@@ -38,12 +42,20 @@ function iso(time: Float64Array | undefined, bar: number): string | null {
   return ms === undefined || !Number.isFinite(ms) ? null : formatTime(ms);
 }
 
-/** The trade log as an array of plain objects; `bars` (any frame on the same time index) supplies the times. */
-export function tradesToObjects(trades: TradeLog, bars?: { readonly time: Float64Array }): TradeRecord[] {
+function symbolOf(symbols: readonly string[] | undefined, asset: number): string | null {
+  return symbols?.[asset] ?? null;
+}
+
+/**
+ * The trade log as an array of plain objects; `bars` (any frame on the same time index) supplies the times,
+ * `symbols` (one per asset, in asset order) the symbol of each record.
+ */
+export function tradesToObjects(trades: TradeLog, bars?: { readonly time: Float64Array }, symbols?: readonly string[]): TradeRecord[] {
   const out: TradeRecord[] = [];
   for (let i = 0; i < trades.count; i++) {
     out.push({
       asset: trades.asset[i],
+      symbol: symbolOf(symbols, trades.asset[i]),
       direction: trades.direction[i] > 0 ? 'long' : 'short',
       entryBar: trades.entryBar[i],
       exitBar: trades.exitBar[i],
@@ -62,12 +74,13 @@ export function tradesToObjects(trades: TradeLog, bars?: { readonly time: Float6
   return out;
 }
 
-/** The order log as an array of plain objects. */
-export function ordersToObjects(orders: OrderLog, bars?: { readonly time: Float64Array }): OrderRecord[] {
+/** The order log as an array of plain objects (times and symbols as for tradesToObjects). */
+export function ordersToObjects(orders: OrderLog, bars?: { readonly time: Float64Array }, symbols?: readonly string[]): OrderRecord[] {
   const out: OrderRecord[] = [];
   for (let i = 0; i < orders.count; i++) {
     out.push({
       asset: orders.asset[i],
+      symbol: symbolOf(symbols, orders.asset[i]),
       bar: orders.bar[i],
       time: iso(bars?.time, orders.bar[i]),
       side: orders.side[i] > 0 ? 'buy' : 'sell',

@@ -3,6 +3,7 @@ import { Book } from './book.js';
 import { trimOrderLog, trimTradeLog } from './logs.js';
 import { resolveSimOptions } from './options.js';
 import {
+  REASON_CLOSE_AT_END,
   REASON_MAX_HOLD,
   REASON_REVERSE,
   REASON_SIGNAL,
@@ -92,6 +93,12 @@ function act(book: Book, action: number, t: number, signalBar: number, price: nu
       book.open(t, signalBar, -1, price);
       break;
   }
+}
+
+/** What an action does at the closing fill of closeAtEnd: only its closing part (a new position would be closed at once). */
+function closingPart(action: number): number {
+  if (action === ACT_REVERSE_TO_LONG || action === ACT_REVERSE_TO_SHORT) return ACT_CLOSE;
+  return action === ACT_CLOSE ? ACT_CLOSE : 0;
 }
 
 /** First bar >= t where a flat account sees an entry signal (a or b set), or n. */
@@ -271,13 +278,17 @@ interface LoopInput {
   hasTrail: boolean;
   maxHold: number;
   stopFirst: boolean;
+  closeAtEnd: boolean;
 }
 
 /** The bar loop of simulate(), kept apart so V8 optimizes it as one stable function. Returns exposure bars. */
 function runLoop(input: LoopInput): number {
   const { book, n, open, high, low, close, entries, exits, shortEntries, shortExits } = input;
-  const { flatA, flatB, longB, shortB, fillOpen, longOn, shortOn, hasStops, hasTrail, maxHold, stopFirst } = input;
+  const { flatA, flatB, longB, shortB, fillOpen, longOn, shortOn, hasStops, hasTrail, maxHold, stopFirst, closeAtEnd } = input;
   const equityOut = input.equity;
+  // closeAtEnd: the last bar always takes the full step, which closes what is still open at its fill.
+  const last = closeAtEnd ? n - 1 : -1;
+  const scanEnd = closeAtEnd ? n - 1 : n;
   const maxHoldOpen = maxHold > 0 && fillOpen;
   const maxHoldClose = maxHold > 0 && !fillOpen;
   const needOpen = fillOpen || hasStops;
@@ -295,7 +306,7 @@ function runLoop(input: LoopInput): number {
         s = skipFlat(t, n, flatA, flatB);
         constant(equityOut, cash0, t, s);
       } else {
-        const end = maxHold > 0 ? Math.min(n, book.entryBar + maxHold) : n;
+        const end = maxHold > 0 ? Math.min(scanEnd, book.entryBar + maxHold) : scanEnd;
         s =
           pos0 > 0
             ? skipLong(book, t, end, hasStops, hasTrail, open, high, low, close, exits, longB, equityOut)
@@ -311,12 +322,14 @@ function runLoop(input: LoopInput): number {
     const hi = hasStops ? high[t] : NaN;
     const lo = hasStops ? low[t] : NaN;
     if (pending !== 0) {
-      act(book, pending, t, t - 1, op);
+      act(book, t === last ? closingPart(pending) : pending, t, t - 1, op);
       pending = 0;
     }
     let pos = book.pos;
     if (pos !== 0) {
-      if (maxHoldOpen && t - book.entryBar >= maxHold) {
+      if (t === last && fillOpen) {
+        book.closeAt(t, op, REASON_CLOSE_AT_END);
+      } else if (maxHoldOpen && t - book.entryBar >= maxHold) {
         book.closeAt(t, op, REASON_MAX_HOLD);
       } else if (hasStops) {
         checkStops(book, t, pos, hasTrail, stopFirst, op, hi, lo);
@@ -342,9 +355,10 @@ function runLoop(input: LoopInput): number {
       else if (shortExits[t] !== 0) action = ACT_CLOSE;
     }
     if (action !== 0) {
-      if (!fillOpen) act(book, action, t, t, close[t]);
+      if (!fillOpen) act(book, t === last ? closingPart(action) : action, t, t, close[t]);
       else if (t + 1 < n) pending = action;
     }
+    if (t === last && !fillOpen && book.pos !== 0) book.closeAt(t, close[t], REASON_CLOSE_AT_END);
 
     const p = book.pos;
     equityOut[t] = book.cash + p * close[t];
@@ -366,6 +380,8 @@ function runLoop(input: LoopInput): number {
  *   5. the signals of bar t are read against the resulting position: fill 'close' acts at close[t],
  *      fill 'open' schedules the action for open[t+1] (dropped on the last bar);
  *   6. cash, position and equity = cash + position x close[t] are recorded.
+ * With closeAtEnd, the last bar's fill only closes (entries due there open nothing) and whatever is still
+ * open is closed with exit costs: fill 'open' right after step 1 at open[n-1], fill 'close' after step 5.
  */
 export function simulate(bars: Bars, signals: Signals, options: SimOptions = {}, buffers?: SimBuffers): SimResult {
   const o = resolveSimOptions(options);
@@ -400,6 +416,7 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
     hasTrail: o.trailingStop !== null,
     maxHold: o.maxHold,
     stopFirst: o.stopFirst,
+    closeAtEnd: o.closeAtEnd,
   });
   const close = bars.close;
 

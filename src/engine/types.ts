@@ -70,6 +70,13 @@ export interface SimOptions extends CostOptions {
   readonly maxHold?: number;
   /** When stop and target are both inside one bar's range, assume the stop came first. Default true. */
   readonly stopFirst?: boolean;
+  /**
+   * Close a position still open at the end with exit costs, as a closed trade (reason 'close-at-end'): at the
+   * last bar's open with fill 'open' (where an exit signal of the bar before fills), at its close with fill
+   * 'close'. Entries due at that last fill open nothing. Default false: the position stays open, marked to
+   * the last close, and is reported apart from the closed-trade statistics.
+   */
+  readonly closeAtEnd?: boolean;
 }
 
 /** SimOptions with every default applied; stops absent are null, maxHold absent is 0. */
@@ -88,6 +95,7 @@ export interface ResolvedSimOptions {
   readonly trailingStop: StopSpec | null;
   readonly maxHold: number;
   readonly stopFirst: boolean;
+  readonly closeAtEnd: boolean;
 }
 
 export interface PortfolioOptions extends CostOptions {
@@ -99,6 +107,11 @@ export interface PortfolioOptions extends CostOptions {
   readonly leverage?: number;
   /** Target units are rounded toward zero to a multiple of this (0 = fractional). Default 0. */
   readonly lotSize?: number;
+  /**
+   * Close every position at the last fill with exit costs (the last bar's open with fill 'open', its close with
+   * fill 'close'), replacing any rebalance due there; an asset without a price at that bar stays open. Default false.
+   */
+  readonly closeAtEnd?: boolean;
 }
 
 export interface ResolvedPortfolioOptions {
@@ -109,6 +122,7 @@ export interface ResolvedPortfolioOptions {
   readonly slippageBps: number;
   readonly leverage: number;
   readonly lotSize: number;
+  readonly closeAtEnd: boolean;
 }
 
 /**
@@ -138,7 +152,8 @@ export interface OrderLog {
 /**
  * Trade log: one row per round trip. A position still open after the last bar is a row with
  * isOpen = 1, exitBar = last bar, exitPrice = last close (mark to market, no exit fee or slippage)
- * and exitReason = REASON_END_OF_DATA.
+ * and exitReason = REASON_END_OF_DATA; trade statistics leave it out (closed trades only). With
+ * closeAtEnd it is closed instead, a normal row with exitReason = REASON_CLOSE_AT_END.
  */
 export interface TradeLog {
   /** Asset index (always 0 for simulate()). */

@@ -204,7 +204,7 @@ export function rollingRank(src: Float64Array, window: number): Float64Array {
 /**
  * Slope of the least-squares line through the last `period` values against bar number (TA-Lib
  * LINEARREG_SLOPE), in units of the input per bar. period >= 2. Warm-up: `period − 1` leading NaNs.
- * O(n): running Σy and Σt·y, re-summed exactly every `period` bars.
+ * Exactly 0 on a window of identical values. O(n): running sums, re-summed every `period` bars.
  */
 export function linearRegressionSlopeInto(out: Float64Array, src: Float64Array, period = 14): Float64Array {
   checkInt('period', period, 2);
@@ -214,43 +214,51 @@ export function linearRegressionSlopeInto(out: Float64Array, src: Float64Array, 
     out.fill(NaN);
     return out;
   }
-  // t = 0..period-1 inside the window (oldest 0); slope = (Σt·y − t̄·Σy) / Σ(t − t̄)².
+  // t = 0..period-1 inside the window (oldest 0); slope = Σ(t − t̄)(y − a) / Σ(t − t̄)² for any constant a,
+  // since Σ(t − t̄) = 0. The sums run over d = y − a with a = a recent value (re-chosen at every re-sum):
+  // d is small beside y, and so is its rounding, where summing y itself (TA-Lib) loses the digits that the
+  // slope is made of.
   const tMean = (period - 1) / 2;
   const stt = (period * (period * period - 1)) / 12;
-  let sy = 0;
-  let sty = 0;
+  let anchor = NaN;
+  let sd = 0; // Σ d
+  let std = 0; // Σ t·d
   let lastBad = -1;
+  let same = 0; // length of the run of identical values ending at i
   let countdown = period;
   for (let i = 0; i < n; i++) {
-    let v = src[i];
-    if (!(v - v === 0)) {
-      lastBad = i;
-      v = 0;
-    }
+    const v = src[i];
+    let d = 0; // a missing value counts as d = 0 (its windows are NaN anyway)
+    if (v - v === 0) {
+      if (anchor !== anchor) anchor = v;
+      d = v - anchor;
+    } else lastBad = i;
+    same = i > 0 && v === src[i - 1] ? same + 1 : 1;
     if (i < period) {
-      sty += i * v;
-      sy += v;
+      std += i * d;
+      sd += d;
     } else {
-      let o = src[i - period];
-      if (!(o - o === 0)) o = 0;
+      const o = src[i - period];
+      const od = o - o === 0 ? o - anchor : 0;
       // Every remaining value moves one step back in t; the oldest leaves, the new one enters at period-1.
-      sty += o - sy + (period - 1) * v;
-      sy += v - o;
+      std += od - sd + (period - 1) * d;
+      sd += d - od;
       if (--countdown === 0) {
         countdown = period;
+        if (v - v === 0) anchor = v;
         let a = 0;
         let b = 0;
         for (let j = 0; j < period; j++) {
-          let x = src[i - period + 1 + j];
-          if (!(x - x === 0)) x = 0;
-          a += x;
-          b += j * x;
+          const x = src[i - period + 1 + j];
+          const dx = x - x === 0 ? x - anchor : 0;
+          a += dx;
+          b += j * dx;
         }
-        sy = a;
-        sty = b;
+        sd = a;
+        std = b;
       }
     }
-    out[i] = i - lastBad >= period ? (sty - tMean * sy) / stt : NaN;
+    out[i] = i - lastBad < period ? NaN : same >= period ? 0 : (std - tMean * sd) / stt;
   }
   return out;
 }

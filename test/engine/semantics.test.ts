@@ -370,6 +370,7 @@ describe('tradesToObjects / ordersToObjects', () => {
     expect(tradesToObjects(r.trades, bars)).toEqual([
       {
         asset: 0,
+        symbol: null,
         direction: 'long',
         entryBar: 0,
         exitBar: 1,
@@ -385,6 +386,30 @@ describe('tradesToObjects / ordersToObjects', () => {
         isOpen: true,
       },
     ]);
-    expect(ordersToObjects(r.orders)[0]).toMatchObject({ bar: 0, time: null, side: 'buy', reason: 'entry', size: 10 });
+    expect(ordersToObjects(r.orders)[0]).toMatchObject({ bar: 0, time: null, side: 'buy', reason: 'entry', size: 10, symbol: null });
+  });
+
+  it('name the symbol of each record from the symbols given, in asset order', async () => {
+    const { tradesToObjects, ordersToObjects, simulatePortfolio } = await import('../../src/engine/index.js');
+    const flatBars = (c: number[]) => barsOf(c.map((x) => [x, x, x, x] as [number, number, number, number]));
+    // asset 0 bought at bar 0, asset 1 at bar 1; both sold at bar 2 (fill close)
+    const r = simulatePortfolio(
+      [flatBars([10, 11, 12]), flatBars([20, 21, 22])],
+      [Float64Array.from([0.5, NaN, 0]), Float64Array.from([0, 0.5, 0])],
+      { fill: 'close', cash: 1000 },
+    );
+    const symbols = ['ETH/BTC', 'LTC/BTC'];
+    expect(ordersToObjects(r.orders, undefined, symbols).map((o) => [o.asset, o.symbol, o.side])).toEqual([
+      [0, 'ETH/BTC', 'buy'],
+      [1, 'LTC/BTC', 'buy'],
+      [0, 'ETH/BTC', 'sell'],
+      [1, 'LTC/BTC', 'sell'],
+    ]);
+    expect(tradesToObjects(r.trades, undefined, symbols).map((t) => [t.asset, t.symbol])).toEqual([
+      [0, 'ETH/BTC'],
+      [1, 'LTC/BTC'],
+    ]);
+    // without symbols (or fewer than the assets) the field is null, never a guess
+    expect(tradesToObjects(r.trades, undefined, ['ETH/BTC']).map((t) => t.symbol)).toEqual(['ETH/BTC', null]);
   });
 });

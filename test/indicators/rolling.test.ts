@@ -12,6 +12,7 @@ import {
   zScore,
 } from '../../src/indicators/index.js';
 import { describeShared, readSharedCsv } from '../helpers/shared.js';
+import { maxSlopeError, talibSlope } from './exact-slope.js';
 import { align, expectSeriesClose, randomOhlcv } from './helpers.js';
 
 function windows(x: Float64Array, w: number, f: (win: number[], last: number) => number): Float64Array {
@@ -91,6 +92,19 @@ describe('hand-worked values', () => {
   it('slope of 1, 3, 5, 7 is 2 per bar', () => {
     expectSeriesClose(linearRegressionSlope(Float64Array.from([1, 3, 5, 7]), 4), [NaN, NaN, NaN, 2]);
   });
+  it('slope is exactly 0 on a window of identical values, after any history (so slope > 0 never fires on flat data)', () => {
+    // a wavy rise, then flat at 101.37 from bar 37: running sums of the raw values left 3.2e-14 here
+    const x = Float64Array.from({ length: 60 }, (_, i) => (i < 37 ? 100 + 7.3 * Math.sin(i) + i * 0.37 : 101.37));
+    for (const p of [2, 14, 23]) {
+      const s = linearRegressionSlope(x, p);
+      for (let i = 37 + p - 1; i < 60; i++) expect(s[i], `period ${p} bar ${i}`).toBe(0);
+    }
+  });
+  it('slope is exact on a straight line at a high price level, across many re-sums', () => {
+    const x = Float64Array.from({ length: 400 }, (_, i) => 65_536 + i * 0.25);
+    const s = linearRegressionSlope(x, 14);
+    for (let i = 13; i < 400; i++) expect(s[i], `bar ${i}`).toBe(0.25);
+  });
 });
 
 describe('float drift over 1,000,000 values', () => {
@@ -131,6 +145,33 @@ describeShared('rolling statistics on real data', () => {
         expectSeriesClose(rollingMax(x, w), windows(x, w, (a) => Math.max(...a)), { rel: 0, label: 'max' });
         expectSeriesClose(rollingMin(x, w), windows(x, w, (a) => Math.min(...a)), { rel: 0, label: 'min' });
         expectSeriesClose(linearRegressionSlope(x, w), windows(x, w, refSlope), { abs: scale, label: 'slope' });
+      }
+    });
+  }
+});
+
+describeShared('linearRegressionSlope on real data: exact on flat windows, at least as exact as TA-Lib', () => {
+  it('btc-usd_1h.csv: the windows of 14 identical closes (the documented defect) give exactly 0', () => {
+    const x = readSharedCsv('btc-usd_1h.csv').close;
+    const s = linearRegressionSlope(x, 14);
+    let flat = 0;
+    for (let i = 13, run = 1; i < x.length; i++) {
+      run = x[i] === x[i - 1] ? run + 1 : 1;
+      if (run >= 14) {
+        flat++;
+        expect(s[i], `bar ${i}`).toBe(0);
+      }
+    }
+    expect(flat).toBeGreaterThan(0);
+  });
+
+  for (const file of ['goog_1d.csv', 'btc-usd_1h.csv', 'eur-usd_1h.csv', 'ada-btc_5m.csv']) {
+    it(`${file}: the largest error against the exact slope is at most TA-Lib's (periods 14 and 50)`, () => {
+      const x = readSharedCsv(file).close;
+      for (const p of [14, 50]) {
+        const ours = maxSlopeError(x, p, linearRegressionSlope(x, p));
+        const talib = maxSlopeError(x, p, talibSlope(x, p));
+        expect(ours, `period ${p}: rrr ${ours} vs TA-Lib ${talib}`).toBeLessThanOrEqual(talib);
       }
     });
   }

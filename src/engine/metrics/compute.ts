@@ -1,5 +1,6 @@
 /**
- * computeMetrics(): the statistics of one backtest from its equity curve and closed trades.
+ * computeMetrics(): the statistics of one backtest from its equity curve and closed trades (a position still
+ * open at the end is in equity and in openTrades, not in the trade statistics).
  * Every formula and edge-case rule is written out in docs/metrics.md; keep the two in step.
  *
  * Cost: one pass over equity (writing the per-bar returns), one over the returns, and a selection over the
@@ -18,7 +19,9 @@ import {
   EQ_SLOTS,
   equityPass,
 } from './kernels.js';
-import type { Metrics, MetricsInput, MetricsOptions, TradeColumns } from './types.js';
+import { finiteOrNull } from './finite.js';
+import { openTrades, tradeMetrics } from './trades.js';
+import type { Metrics, MetricsInput, MetricsOptions } from './types.js';
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365.25 * DAY_MS;
@@ -127,97 +130,9 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
     kurtosis,
     ...tradeMetrics(trades),
     feesPaid: input.feesPaid,
+    openTrades: openTrades(trades, (bar) => isoTime(time[bar]), n - 1),
   };
   return finiteOrNull(metrics);
-}
-
-type TradeMetricKeys =
-  | 'tradeCount'
-  | 'winRatePct'
-  | 'bestTradePct'
-  | 'worstTradePct'
-  | 'averageTradePct'
-  | 'expectancy'
-  | 'expectancyPct'
-  | 'averageHoldingBars'
-  | 'profitFactor'
-  | 'sqn'
-  | 'kellyPct';
-
-function tradeMetrics(trades: TradeColumns): Pick<Metrics, TradeMetricKeys> {
-  const count = trades.count;
-  const { pnl, returnPct, entryBar, exitBar } = trades;
-  if (count === 0) {
-    return {
-      tradeCount: 0,
-      winRatePct: null,
-      bestTradePct: null,
-      worstTradePct: null,
-      averageTradePct: null,
-      expectancy: null,
-      expectancyPct: null,
-      averageHoldingBars: null,
-      profitFactor: null,
-      sqn: null,
-      kellyPct: null,
-    };
-  }
-  let wins = 0;
-  let losses = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let pnlSum = 0;
-  let returnSum = 0;
-  let logGrowthSum = 0;
-  let ruined = false;
-  let best = -Infinity;
-  let worst = Infinity;
-  let holdingSum = 0;
-  for (let i = 0; i < count; i++) {
-    const p = pnl[i];
-    pnlSum += p;
-    if (p > 0) {
-      wins++;
-      grossProfit += p;
-    } else if (p < 0) {
-      losses++;
-      grossLoss -= p;
-    }
-    const r = returnPct[i];
-    returnSum += r;
-    if (r <= -100) ruined = true;
-    else logGrowthSum += Math.log1p(r / 100);
-    if (r > best) best = r;
-    if (r < worst) worst = r;
-    holdingSum += exitBar[i] - entryBar[i];
-  }
-  const pnlMean = pnlSum / count;
-  let sqn: number | null = null;
-  if (count >= 2) {
-    let squares = 0;
-    for (let i = 0; i < count; i++) squares += (pnl[i] - pnlMean) * (pnl[i] - pnlMean);
-    const pnlStd = Math.sqrt(squares / (count - 1));
-    if (pnlStd > ZERO_SPREAD * Math.abs(pnlMean)) sqn = (Math.sqrt(count) * pnlMean) / pnlStd;
-  }
-  const winRate = wins / count;
-  let kellyPct: number | null = null;
-  if (wins > 0 && losses > 0) {
-    const payoff = grossProfit / wins / (grossLoss / losses);
-    kellyPct = (winRate - (1 - winRate) / payoff) * 100;
-  }
-  return {
-    tradeCount: count,
-    winRatePct: winRate * 100,
-    bestTradePct: best,
-    worstTradePct: worst,
-    averageTradePct: ruined ? -100 : (Math.exp(logGrowthSum / count) - 1) * 100,
-    expectancy: pnlMean,
-    expectancyPct: returnSum / count,
-    averageHoldingBars: holdingSum / count,
-    profitFactor: grossLoss > 0 ? grossProfit / grossLoss : null,
-    sqn,
-    kellyPct,
-  };
 }
 
 /** last valid / first valid - 1 in percent; leading and trailing NaN (warm-up, missing data) are skipped. */
@@ -267,16 +182,6 @@ function warmUp(): void {
 
 function isoTime(ms: number): string | null {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? formatTime(ms) : null;
-}
-
-/** The Metrics contract: numbers are finite or null (NaN and ±Infinity become null), and -0 is 0. */
-function finiteOrNull(metrics: Metrics): Metrics {
-  const record = metrics as unknown as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    if (typeof value === 'number') record[key] = Number.isFinite(value) ? value + 0 : null;
-  }
-  return metrics;
 }
 
 function checkInput(input: MetricsInput, periodsPerYear: number, riskFreeRate: number): void {

@@ -1,6 +1,9 @@
 /** Inputs and outputs of computeMetrics(). Formulas and conventions: docs/metrics.md. */
 
-/** Closed trades as columns (an engine may include a final mark-to-market trade). */
+/**
+ * Trades as columns. The statistics use closed trades only: rows with isOpen = 1 (a position still open at the
+ * end, marked to market) are left out of them and reported in `openTrades`. An engine's TradeLog fits as is.
+ */
 export interface TradeColumns {
   /** Bar index of the entry fill. */
   entryBar: Int32Array;
@@ -12,6 +15,58 @@ export interface TradeColumns {
   returnPct: Float64Array;
   /** Number of valid rows (the arrays may be longer). */
   count: number;
+  /** 1 = still open at the end (marked to market). Absent: every row is a closed trade. */
+  isOpen?: Uint8Array;
+  /** Asset index of each row (0 when absent); tradeStatsByAsset() groups by it. */
+  asset?: Int32Array;
+  /** Fees of each row, currency. */
+  fees?: Float64Array;
+  /** Signed units (> 0 long), for openTrades. */
+  size?: Float64Array;
+  /** Entry fill price, for openTrades. */
+  entryPrice?: Float64Array;
+  /** Exit price; for an open row, the price it is marked at. */
+  exitPrice?: Float64Array;
+}
+
+/** A position still open after the last bar: part of equity, not of the trade statistics. */
+export interface OpenTrade {
+  asset: number;
+  /** null when the columns carry no size. */
+  direction: 'long' | 'short' | null;
+  entryBar: number;
+  /** ISO-8601 UTC time of the entry bar. */
+  entryTime: string | null;
+  entryPrice: number | null;
+  /** Signed units. */
+  size: number | null;
+  /** The last close it is marked at. */
+  markPrice: number | null;
+  /** Bars from the entry to the last bar. */
+  barsHeld: number;
+  /** size x (markPrice - entryPrice) - entry fees: what closing at the mark without exit costs would give. */
+  unrealizedPnl: number | null;
+  /** unrealizedPnl / (|size| x entryPrice), percent. */
+  returnPct: number | null;
+}
+
+/** Closed-trade statistics of one asset (tradeStatsByAsset), computed like the portfolio-level ones. */
+export interface AssetTradeStats {
+  asset: number;
+  /** Closed trades. */
+  tradeCount: number;
+  winRatePct: number | null;
+  /** Sum of closed-trade pnl, currency. */
+  totalPnl: number;
+  /** Fees of every fill on this asset, open position included, currency. */
+  feesPaid: number;
+  /** Geometric mean closed-trade return, percent. */
+  averageTradePct: number | null;
+  profitFactor: number | null;
+  /** Positions of this asset still open at the end (0 or 1). */
+  openTrades: number;
+  /** Sum of the open positions' unrealizedPnl, currency (0 when none). */
+  unrealizedPnl: number;
 }
 
 export interface MetricsInput {
@@ -82,13 +137,13 @@ export interface Metrics {
   skew: number | null;
   /** Sample excess kurtosis of per-bar returns (G2; 0 for a normal distribution). */
   kurtosis: number | null;
-  /** Number of closed trades. */
+  /** Number of closed trades (an open position is in openTrades, not here). */
   tradeCount: number;
-  /** Trades with pnl > 0 over all trades, percent. */
+  /** Closed trades with pnl > 0 over all closed trades, percent. */
   winRatePct: number | null;
-  /** Highest trade returnPct. */
+  /** Highest closed-trade returnPct. */
   bestTradePct: number | null;
-  /** Lowest trade returnPct. */
+  /** Lowest closed-trade returnPct. */
   worstTradePct: number | null;
   /** Geometric mean trade return, percent. */
   averageTradePct: number | null;
@@ -106,6 +161,9 @@ export interface Metrics {
   kellyPct: number | null;
   /** Fees paid, currency. */
   feesPaid: number;
+  /** Positions still open after the last bar (empty when none): in equity, not in the trade statistics. */
+  openTrades: OpenTrade[];
 }
 
-export type MetricKey = keyof Metrics;
+/** The scalar metrics (everything but openTrades): table rows, assertions, optimization objectives. */
+export type MetricKey = Exclude<keyof Metrics, 'openTrades'>;
