@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { benchmarkBars } from '../src/data/synthetic.js';
-import { runBacktest } from '../src/engine/backtest.js';
+import { runBacktest } from '../src/strategies/backtest.js';
 import { simulate } from '../src/engine/simulate.js';
 import { crossesInto, sma, smaInto } from '../src/indicators/index.js';
 import { computeMetrics } from '../src/engine/metrics.js';

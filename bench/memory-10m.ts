@@ -1,6 +1,6 @@
 /** Run alone (a fresh process): a 10,000,000-bar sma-cross backtest and the process's peak resident memory. */
 import { benchmarkBars } from '../src/data/synthetic.js';
-import { runBacktest } from '../src/engine/backtest.js';
+import { runBacktest } from '../src/strategies/backtest.js';
 import { builtinStrategy } from '../src/strategies/registry.js';
 
 const t0 = performance.now();

@@ -1,13 +1,13 @@
 import { Flags } from '@oclif/core';
 
-const TIMEFRAME_HELP = 'bar timeframe: 1m, 5m, 15m, 1h, 4h, 1d, 1w, 1mo';
+const TIMEFRAME_HELP = 'bar timeframe: 1m, 5m, 15m, 1h, 4h, 1d, 1w, 1mo (case-insensitive; 1mo is a month)';
 
 export const timeframeFlag = () => Flags.string({ char: 't', description: TIMEFRAME_HELP, required: true });
 export const optionalTimeframeFlag = () => Flags.string({ char: 't', description: TIMEFRAME_HELP });
 
 export const rangeFlags = {
-  from: Flags.string({ description: 'first bar time, inclusive (YYYY-MM-DD or ISO-8601, UTC)' }),
-  to: Flags.string({ description: 'last bar time, inclusive; a date alone includes that whole day' }),
+  from: Flags.string({ description: 'first bar time, inclusive: YYYY, YYYY-MM, YYYY-MM-DD or ISO-8601 (UTC); a period means its start' }),
+  to: Flags.string({ description: 'last bar time, inclusive; a year, month or day means its end' }),
 };
 
 export const columnFlags = {

@@ -26,7 +26,7 @@ export default class Backtest extends RrrCommand {
     fees: Flags.string({ description: 'fee rate on notional per fill (0.001 = 0.1%)', default: '0', helpGroup: 'SIMULATION' }),
     'fixed-fee': Flags.string({ description: 'fixed fee per order, in cash', default: '0', helpGroup: 'SIMULATION' }),
     slippage: Flags.string({ description: 'slippage in basis points, adverse', default: '0', helpGroup: 'SIMULATION' }),
-    direction: Flags.string({ description: 'which side to trade', options: ['long', 'short', 'both'], default: 'long', helpGroup: 'SIMULATION' }),
+    direction: Flags.string({ description: 'which side to trade [default: long]', options: ['long', 'short', 'both'], helpGroup: 'SIMULATION' }),
     size: Flags.string({ description: 'sizing: equity fraction (1 = all, 50%), cash:AMOUNT, units:N, vol:ANNUAL_VOL[:LOOKBACK], kelly:FRACTION[:MIN_TRADES] [default: 1]', helpGroup: 'SIMULATION' }),
     'lot-size': Flags.string({ description: 'round units down to a multiple of this (1 = whole shares; 0 = fractional)', default: '0', helpGroup: 'SIMULATION' }),
     leverage: Flags.string({ description: 'maximum notional as a multiple of equity', default: '1', helpGroup: 'SIMULATION' }),
@@ -35,7 +35,9 @@ export default class Backtest extends RrrCommand {
     'trailing-stop': Flags.string({ description: 'trailing stop: fraction below the highest high since entry, or ATR multiple', helpGroup: 'SIMULATION' }),
     'max-hold': Flags.integer({ description: 'exit after this many bars', min: 1, helpGroup: 'SIMULATION' }),
     'target-first': Flags.boolean({ description: 'when stop and target are both inside one bar, assume the target came first (default: stop first)', helpGroup: 'SIMULATION' }),
-    'periods-per-year': Flags.string({ description: 'bars per year for annualizing [default: from the timeframe, 365-day years]', helpGroup: 'METRICS' }),
+    'close-at-end': Flags.boolean({ description: 'close a position still open after the last bar, with exit costs (default: mark it to the last close and report it apart)', helpGroup: 'SIMULATION' }),
+    align: Flags.string({ description: 'multi-asset runs: keep only times every symbol has (intersection) or all times (union) [default: intersection]', options: ['union', 'intersection'], helpGroup: 'SIMULATION' }),
+    'periods-per-year': Flags.string({ description: 'bars per year for annualizing [default: from the data\'s calendar: 252 for weekday daily bars, 365 days for 24/7 data]', helpGroup: 'METRICS' }),
     'risk-free': Flags.string({ description: 'annual risk-free rate for Sharpe and Sortino (0.04 = 4%)', default: '0', helpGroup: 'METRICS' }),
     assert: Flags.string({ description: 'fail (exit 1) unless METRIC OP NUMBER holds, e.g. "sharpe>1" (repeatable)', multiple: true, helpGroup: 'METRICS' }),
     out: Flags.string({ char: 'o', description: 'write trades, orders and the equity curve as Parquet and CSV into this directory' }),
@@ -70,15 +72,17 @@ export default class Backtest extends RrrCommand {
         feeRate: n('fees', 'a fee rate such as 0.001'),
         fixedFee: n('fixed-fee', 'an amount of cash such as 1'),
         slippageBps: n('slippage', 'basis points such as 2'),
-        direction: flags.direction as 'long' | 'short' | 'both',
+        direction: flags.direction as 'long' | 'short' | 'both' | undefined,
         lotSize: n('lot-size', '0 (fractional) or a lot such as 1'),
         leverage: n('leverage', 'a multiple of equity such as 1 or 2'),
         stopLoss: flags['stop-loss'] === undefined ? undefined : parseStop('stop-loss', flags['stop-loss']),
         takeProfit: flags['take-profit'] === undefined ? undefined : parseStop('take-profit', flags['take-profit']),
         trailingStop: flags['trailing-stop'] === undefined ? undefined : parseStop('trailing-stop', flags['trailing-stop']),
         maxHold: flags['max-hold'],
-        stopFirst: !flags['target-first'],
+        stopFirst: flags['target-first'] ? false : undefined,
+        closeAtEnd: flags['close-at-end'] ? true : undefined,
       },
+      align: flags.align as 'union' | 'intersection' | undefined,
       periodsPerYear: flags['periods-per-year'] === undefined ? undefined : n('periods-per-year', 'a number of bars per year such as 252'),
       riskFreeRate: n('risk-free', 'an annual rate such as 0.04'),
       outDir: flags.out,
@@ -89,6 +93,10 @@ export default class Backtest extends RrrCommand {
     if (failed.length > 0) {
       process.exitCode = 1;
       process.stderr.write(`Failed: ${failed.map((o) => `${o.text} (${o.metric} is ${o.actual ?? 'undefined'})`).join('; ')}.\n`);
+    }
+    if (job.notRecorded !== undefined) {
+      process.exitCode = 1;
+      process.stderr.write(`The backtest finished but was not recorded: ${job.notRecorded} Its results are above; run it again to record it.\n`);
     }
     const { backtest: _b, bars: _bars, ...result } = job;
     return { ...result, assertions: outcomes, passed: failed.length === 0 };

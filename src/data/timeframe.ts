@@ -11,22 +11,47 @@ export interface Timeframe {
 }
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, mo: 2_592_000_000 } as const;
-const PATTERN = /^(\d+)(mo|s|m|h|d|w)$/;
 
 export const TIMEFRAME_EXAMPLES = '1m, 5m, 15m, 1h, 4h, 1d, 1w or 1mo';
 
+/** Fixed-span units from the largest down: a label is written in the largest one that divides it. */
+const FIXED_UNITS = ['w', 'd', 'h', 'm', 's'] as const;
+
+/**
+ * Units are case-insensitive (1H, 1D, 1W, 1MO) except a lone M, which means a minute to some and a month to
+ * others: it is refused rather than guessed.
+ */
+function parseUnit(text: string, original: string): Timeframe['unit'] {
+  if (text === 'M') throw new RangeError(`Timeframe "${original}" is ambiguous: 1m is a minute, 1mo a month.`);
+  return text.toLowerCase() as Timeframe['unit'];
+}
+
+/**
+ * A timeframe from its label. Equivalent labels are one timeframe: 60m, 24h, 1440m and 86400s are written
+ * 1h, 1d, 1d and 1d (the largest whole unit), so they name one stored series.
+ */
 export function parseTimeframe(text: string): Timeframe {
-  const match = PATTERN.exec(text.trim());
+  const trimmed = text.trim();
+  const match = /^(\d+)(mo|s|m|h|d|w)$/i.exec(trimmed);
   const count = match ? Number(match[1]) : 0;
-  if (!match || count < 1) {
+  if (!match || !(count >= 1) || !Number.isSafeInteger(count)) {
     throw new RangeError(`Unknown timeframe "${text}": use a count and a unit, e.g. ${TIMEFRAME_EXAMPLES}.`);
   }
-  const unit = match[2] as Timeframe['unit'];
-  return { label: `${count}${unit}`, count, unit, ms: count * UNIT_MS[unit] };
+  const unit = parseUnit(match[2], trimmed);
+  if (unit === 'mo') return { label: `${count}mo`, count, unit, ms: count * UNIT_MS.mo };
+  const ms = count * UNIT_MS[unit];
+  const largest = FIXED_UNITS.find((u) => ms % UNIT_MS[u] === 0)!;
+  const n = ms / UNIT_MS[largest];
+  return { label: `${n}${largest}`, count: n, unit: largest, ms };
 }
 
 export function isTimeframe(text: string): boolean {
-  return PATTERN.test(text.trim()) && Number(PATTERN.exec(text.trim())![1]) >= 1;
+  try {
+    parseTimeframe(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Start of the UTC bucket of `tf` that holds `timeMs`. Weeks start on Monday 00:00 UTC (ISO). */
@@ -72,6 +97,40 @@ export function periodsPerYear(tf: Timeframe, tradingDaysPerYear = 365): number 
   if (tf.unit === 'w') return 52 / tf.count;
   const perDay = UNIT_MS.d / tf.ms;
   return perDay * tradingDaysPerYear;
+}
+
+export interface Annualization {
+  periodsPerYear: number;
+  /** Why that number, in words: "weekday calendar detected", "--periods-per-year", ... */
+  reason: string;
+}
+
+const YEAR_MS = 365.25 * UNIT_MS.d;
+
+/**
+ * Bars per year for annualizing, from the data's calendar (docs/metrics.md):
+ * - weekly and monthly bars: 52 / count and 12 / count;
+ * - a UTC weekday "trades" when it holds at least a quarter of an average weekday's bars; data on which all
+ *   seven trade is 24/7: 365-day years (8760 hourly bars);
+ * - otherwise it follows a trading calendar (equities, FX): daily bars annualize with 252, intraday bars with
+ *   the bars the data has per year (its bar count over the years it spans: 1h EUR/USD gives about 6200);
+ * - under two weeks of data cannot show a calendar: 365-day years, and the reason says so.
+ */
+export function annualization(time: Float64Array, tf: Timeframe): Annualization {
+  if (tf.unit === 'mo') return { periodsPerYear: 12 / tf.count, reason: 'monthly bars' };
+  if (tf.unit === 'w') return { periodsPerYear: 52 / tf.count, reason: 'weekly bars' };
+  const n = time.length;
+  const span = n > 0 ? time[n - 1] - time[0] + tf.ms : 0;
+  const calendarYear = periodsPerYear(tf, 365);
+  if (!(span >= 14 * UNIT_MS.d)) {
+    return { periodsPerYear: calendarYear, reason: 'under two weeks of data, so no calendar could be detected: 365-day years assumed; pass --periods-per-year to say otherwise' };
+  }
+  const perWeekday = new Array<number>(7).fill(0);
+  for (let i = 0; i < n; i++) perWeekday[new Date(time[i]).getUTCDay()]++;
+  const trading = perWeekday.filter((c) => c >= n / 7 / 4).length;
+  if (trading === 7) return { periodsPerYear: calendarYear, reason: '24/7 calendar detected: bars on every day of the week, 365-day years' };
+  if (tf.ms >= UNIT_MS.d) return { periodsPerYear: 252 / (tf.ms / UNIT_MS.d), reason: `weekday calendar detected: ${trading} trading days a week, 252 a year` };
+  return { periodsPerYear: Math.round(n / (span / YEAR_MS)), reason: `weekday calendar detected: ${trading} trading days a week, the data's own bars per year` };
 }
 
 /** A span as the shortest exact label: 60000 -> "1m", 90000 -> "90s", 97200000 -> "1d03h". */

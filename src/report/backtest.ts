@@ -1,38 +1,45 @@
 import { METRIC_DESCRIPTIONS, METRIC_KEYS } from '../engine/metrics.js';
 import type { BacktestJobResult } from '../research/backtest-job.js';
 import type { AssertionOutcome } from './assertions.js';
-import { formatNumber, renderPairs, renderTable } from './table.js';
+import { describeSettings } from './settings.js';
+import { formatNumber, renderPairs, renderTable, significant } from './table.js';
 
-const round = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+/** Metrics: 4 decimals for everyday magnitudes, 4 significant digits below 1 so small values stay visible. */
+const metric = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? (Math.abs(x) >= 1 ? Number(x.toFixed(4)) : significant(x, 4)) : x);
+const money = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toFixed(2)) : x);
+
+/** The header lines: what ran on which data, then the settings as sentences (report/settings.ts). */
+export function settingsPairs(job: BacktestJobResult): [string, unknown][] {
+  return [
+    ['Run', job.runId ?? 'not recorded (the store stayed busy; see below)'],
+    ['Strategy', `${job.strategy} ${Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
+    ['Data', `${job.symbols.join(', ')} ${job.timeframe}, ${job.from} .. ${job.to} (fingerprint ${job.dataFingerprint})`],
+    ...describeSettings(job.recordedSettings),
+  ];
+}
 
 /** The terminal report of a backtest: settings, metrics, the last trades and the --assert outcomes. */
 export function renderBacktest(job: BacktestJobResult, assertions: readonly AssertionOutcome[], lastTrades: number): string {
-  const s = job.settings as unknown as Record<string, unknown>;
-  const stop = (v: unknown) => (v === null || v === undefined ? 'none' : JSON.stringify(v).replace(/"/g, ''));
-  const settings: [string, unknown][] = [
-    ['Run', job.runId],
-    ['Strategy', `${job.strategy} ${Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
-    ['Data', `${job.symbols.join(', ')} ${job.timeframe}, ${job.from} .. ${job.to} (fingerprint ${job.dataFingerprint})`],
-    ['Fill', s.fill === 'close' ? "signal bar's close (--fill close)" : "next bar's open"],
-    ['Costs', `fees ${formatNumber(Number(s.feeRate) * 100)}% + ${s.fixedFee} per order, slippage ${s.slippageBps} bps`],
-  ];
-  if ('direction' in s) {
-    settings.push(['Trading', `${s.direction}, size ${stop(s.size)}, lot ${s.lotSize || 'fractional'}, leverage ${s.leverage}`]);
-    settings.push(['Exits', `stop ${stop(s.stopLoss)}, target ${stop(s.takeProfit)}, trailing ${stop(s.trailingStop)}, max hold ${s.maxHold || 'none'}${s.stopLoss && s.takeProfit ? `, ${s.stopFirst ? 'stop' : 'target'} first in one bar` : ''}`]);
+  const metrics = METRIC_KEYS.map((k) => [METRIC_DESCRIPTIONS[k].label, metric((job.metrics as unknown as Record<string, unknown>)[k])] as const);
+  const parts = [renderPairs(settingsPairs(job)), '', renderPairs(metrics.map(([k, v]) => [k, v ?? 'n/a']))];
+  const multi = job.symbols.length > 1;
+  if (multi && job.assetStats) {
+    parts.push(
+      '',
+      'Per symbol (closed trades):',
+      renderTable(
+        ['symbol', 'trades', 'win %', 'P&L', 'fees', 'avg trade %', 'profit factor', 'open', 'unrealized P&L'],
+        job.assetStats.map((a) => [job.symbols[a.asset] ?? String(a.asset), a.tradeCount, metric(a.winRatePct), money(a.totalPnl), money(a.feesPaid), metric(a.averageTradePct), metric(a.profitFactor), a.openTrades, money(a.unrealizedPnl)]),
+      ),
+    );
   }
-  settings.push(['Cash', s.cash], ['Periods per year', job.periodsPerYear]);
-  const metrics = METRIC_KEYS.map((k) => [METRIC_DESCRIPTIONS[k].label, round((job.metrics as unknown as Record<string, unknown>)[k])] as const);
   const trades = job.trades.slice(Math.max(0, job.trades.length - lastTrades));
-  const parts = [renderPairs(settings), '', renderPairs(metrics.map(([k, v]) => [k, v ?? 'n/a']))];
   if (lastTrades > 0) {
     parts.push('', trades.length === 0 ? 'No trades.' : `Last ${trades.length} of ${job.trades.length} trades:`);
     if (trades.length > 0) {
-      parts.push(
-        renderTable(
-          ['entry time', 'exit time', 'side', 'entry', 'exit', 'size', 'fees', 'P&L', 'return %', 'exit reason'],
-          trades.map((t) => [t.entryTime, t.isOpen ? 'open' : t.exitTime, t.direction, round(t.entryPrice), round(t.exitPrice), round(t.size, 6), round(t.fees), round(t.pnl, 2), round(t.returnPct, 2), t.exitReason]),
-        ),
-      );
+      const headers = ['entry time', 'exit time', 'side', 'entry', 'exit', 'size', 'fees', 'P&L', 'return %', 'exit reason'];
+      const row = (t: (typeof trades)[number]) => [t.entryTime, t.isOpen ? 'open' : t.exitTime, t.direction, significant(t.entryPrice), significant(t.exitPrice), significant(t.size), significant(t.fees, 6), money(t.pnl), money(t.returnPct), t.exitReason];
+      parts.push(multi ? renderTable(['symbol', ...headers], trades.map((t) => [t.symbol ?? job.symbols[t.asset], ...row(t)])) : renderTable(headers, trades.map(row)));
     }
   }
   if (job.outFiles.length > 0) parts.push('', `Wrote ${job.outFiles.join(', ')}.`);

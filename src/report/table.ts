@@ -14,13 +14,20 @@ export function formatCell(value: unknown): string {
   return String(value);
 }
 
-/** Up to 10 significant digits, no exponent for everyday magnitudes, thousands not grouped (copy-paste safe). */
-export function formatNumber(x: number): string {
+/**
+ * Up to `digits` (default 10) significant digits, no exponent for everyday magnitudes, thousands not grouped
+ * (copy-paste safe). Significant digits, not decimals, so a 0.00005123 price (BTC-quoted) stays readable.
+ */
+export function formatNumber(x: number, digits = 10): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x)) return String(x);
-  const abs = Math.abs(x);
-  if (abs >= 1e15 || abs < 1e-6) return x.toExponential(6);
-  return String(Number(x.toPrecision(10)));
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  if (Math.abs(x) >= 1e15) return x.toExponential(Math.min(digits, 7) - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** `x` rounded to `digits` significant digits (a number, for tables and JSON-like output). */
+export function significant(x: unknown, digits = 8): unknown {
+  return typeof x === 'number' && Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
 }
 
 /** Two columns, key and value, for a settings or metrics block. */

@@ -2,25 +2,29 @@
  * `rrr backtest` as a library call: load the data (store or files), run the strategy, record the run,
  * write the optional output files. The command only parses flags and renders what this returns.
  */
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Bars } from '../data/bars.js';
-import { alignBars } from '../data/align.js';
-import { checkNanPrices } from '../data/quality.js';
+import { alignBars, type AlignMode } from '../data/align.js';
+import { assertSpacing } from '../data/import.js';
+import { checkNanPrices, checkNonPositivePrices } from '../data/quality.js';
 import { loadBars, loadPanel } from '../data/load.js';
 import { fingerprintBars, recordRun } from '../data/runs.js';
 import { withStore } from '../data/store.js';
 import { formatTime, type TimeRange } from '../data/time.js';
-import { inferTimeframe, parseTimeframe, periodsPerYear as periodsPerYearOf } from '../data/timeframe.js';
+import { annualization, inferTimeframe, parseTimeframe } from '../data/timeframe.js';
 import { writeColumns } from '../data/write.js';
-import { runBacktest, type BacktestResult } from '../engine/backtest.js';
+import { refuseSignalOnlySettings, runBacktest, type BacktestResult } from '../strategies/backtest.js';
 import { resolveSimOptions } from '../engine/options.js';
 import { parseSize } from '../engine/parse-options.js';
+import { tradeStatsByAsset, type AssetTradeStats } from '../engine/metrics.js';
 import { ordersToObjects, tradesToObjects, type OrderRecord, type TradeRecord } from '../engine/records.js';
 import { reasonName } from '../engine/reasons.js';
 import type { SimOptions } from '../engine/types.js';
 import { assetCount } from '../strategies/define.js';
-import { resolveStrategy } from '../strategies/registry.js';
+import { builtinStrategy, resolveStrategy } from '../strategies/registry.js';
+import type { RecordedSettings } from '../report/settings.js';
+import { formatNumber } from '../report/table.js';
 import { UserError } from '../errors.js';
 
 export interface BacktestJobOptions {
@@ -36,31 +40,47 @@ export interface BacktestJobOptions {
   sim?: SimOptions;
   /** --size text; parsed once the timeframe (for volatility targeting) is known. */
   size?: string;
+  /** How several series are put on one time index (default intersection: only times every series has). */
+  align?: AlignMode;
   periodsPerYear?: number;
   riskFreeRate?: number;
   outDir?: string;
 }
 
 export interface BacktestJobResult {
-  runId: number;
+  /** The recorded run's id; null when the store stayed busy past --wait (see notRecorded). */
+  runId: number | null;
+  /** Why the finished run could not be recorded, when it could not. */
+  notRecorded?: string;
   strategy: string;
   symbols: string[];
   timeframe: string;
   periodsPerYear: number;
+  /** Why that many periods per year, in words. */
+  periodsPerYearReason: string;
+  /** Alignment of a multi-asset run's series (undefined for one series). */
+  align?: AlignMode;
   from: string;
   to: string;
   dataFingerprint: string;
   params: Record<string, unknown>;
   settings: BacktestResult['settings'];
+  /** The settings as recorded with the run: resolved options plus how the run was set up (report/settings.ts). */
+  recordedSettings: RecordedSettings;
   metrics: BacktestResult['metrics'];
   trades: TradeRecord[];
   orders: OrderRecord[];
+  /** Trade statistics per asset, for a multi-asset run. */
+  assetStats?: AssetTradeStats[];
   backtest: BacktestResult;
   bars: Bars[];
   outFiles: string[];
 }
 
-async function loadSeries(options: BacktestJobOptions, assets: number): Promise<{ series: Bars[]; timeframe: string; symbols: string[] }> {
+/** The largest starting cash: beyond it equity loses whole-unit precision (2^53 ~ 9e15) and may overflow. */
+export const MAX_CASH = 1e15;
+
+async function loadSeries(options: BacktestJobOptions, assets: number, align: AlignMode): Promise<{ series: Bars[]; timeframe: string; symbols: string[] }> {
   const files = options.files ?? [];
   const symbols = options.symbols ?? [];
   if (files.length > 0 && symbols.length > 0 && symbols.length !== files.length) {
@@ -69,9 +89,12 @@ async function loadSeries(options: BacktestJobOptions, assets: number): Promise<
   if (files.length > 0) {
     const loaded: Bars[] = [];
     for (const [k, file] of files.entries()) loaded.push(await loadBars({ file, symbol: symbols[k], timeframe: options.timeframe, ...options.range }));
-    const timeframe = options.timeframe ?? inferTimeframe(loaded[0].time, files[0]);
-    const series = loaded.length > 1 ? alignBars(loaded, 'intersection').bars : loaded;
-    return { series, timeframe: parseTimeframe(timeframe).label, symbols: loaded.map((b) => b.symbol ?? '') };
+    const timeframe = parseTimeframe(options.timeframe ?? inferTimeframe(loaded[0].time, files[0]));
+    // A file run with --timeframe is checked against its spacing, as import does: a daily file read as 1h
+    // would annualize as if it held hourly bars.
+    if (options.timeframe !== undefined) loaded.forEach((bars, k) => assertSpacing(bars, timeframe, files[k]));
+    const series = loaded.length > 1 ? alignBars(loaded, align).bars : loaded;
+    return { series, timeframe: timeframe.label, symbols: loaded.map((b) => b.symbol ?? '') };
   }
   if (symbols.length === 0) throw new UserError(`Say which data to test: --symbol SYMBOL (from the store) or --data FILE.`);
   if (!options.timeframe) throw new UserError('--timeframe is required with --symbol: e.g. --timeframe 1h (see "rrr data list").');
@@ -80,7 +103,7 @@ async function loadSeries(options: BacktestJobOptions, assets: number): Promise<
   }
   const timeframe = parseTimeframe(options.timeframe).label;
   if (symbols.length === 1) return { series: [await loadBars({ symbol: symbols[0], timeframe, db: options.db, ...options.range })], timeframe, symbols };
-  const panel = await loadPanel({ symbols, timeframe, db: options.db, align: 'intersection', ...options.range });
+  const panel = await loadPanel({ symbols, timeframe, db: options.db, align, ...options.range });
   return { series: panel.bars, timeframe, symbols };
 }
 
@@ -88,8 +111,9 @@ async function loadSeries(options: BacktestJobOptions, assets: number): Promise<
 const FLAG_OF: Record<string, string> = {
   cash: '--cash', feeRate: '--fees', fixedFee: '--fixed-fee', slippageBps: '--slippage', lotSize: '--lot-size',
   leverage: '--leverage', stopLoss: '--stop-loss', takeProfit: '--take-profit', trailingStop: '--trailing-stop',
-  maxHold: '--max-hold', size: '--size', direction: '--direction', fill: '--fill',
+  maxHold: '--max-hold', size: '--size', direction: '--direction', fill: '--fill', stopFirst: '--target-first', closeAtEnd: '--close-at-end',
 };
+const flagOf = (key: string) => FLAG_OF[key] ?? key;
 
 function checkSettings(sim: SimOptions): void {
   try {
@@ -101,48 +125,172 @@ function checkSettings(sim: SimOptions): void {
   }
 }
 
-/** The single-asset simulation needs a price on every bar: a missing one is reported, never simulated through. */
-function assertPrices(bars: Bars): void {
-  const missing = checkNanPrices(bars, 1);
-  if (missing.count > 0) {
-    throw new UserError(`${bars.symbol ?? 'The data'} has ${missing.count} bars with a missing (NaN) price, the first at ${missing.locations[0].time}: fill or drop them first (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_MISSING_PRICES' });
+/**
+ * A size the leverage cannot carry is refused rather than silently capped. Fixed units can only be checked
+ * against the first bar: they are refused when units x the first close exceed leverage x the starting cash.
+ */
+function checkSizeAgainstLeverage(sim: SimOptions, firstClose: number, sizeText: string | undefined): void {
+  const { size } = sim;
+  const leverage = sim.leverage ?? 1;
+  const cash = sim.cash ?? 10_000;
+  if (!size) return;
+  const flag = sizeText === undefined ? 'the strategy\'s size' : `--size ${sizeText}`;
+  const refuse = (what: string, needed: number) => {
+    throw new UserError(`${flag} is ${what}, more than --leverage ${formatNumber(leverage)} allows: lower it, or pass --leverage ${formatNumber(Number(needed.toPrecision(3)))} or more.`);
+  };
+  if (size.kind === 'percent' && size.fraction > leverage) {
+    const hint = sizeText !== undefined && !sizeText.includes('%') && size.fraction >= 2 ? ` (did you mean ${sizeText.trim()}%?)` : '';
+    refuse(`${formatNumber(size.fraction * 100)}% of equity${hint}`, size.fraction);
+  }
+  if (size.kind === 'cash' && size.amount > leverage * cash) refuse(`${formatNumber(size.amount / cash)} x the starting cash of ${formatNumber(cash)}`, size.amount / cash);
+  if (size.kind === 'units' && size.units * firstClose > leverage * cash) {
+    refuse(`${formatNumber(size.units)} units x the first close ${formatNumber(firstClose)} = ${formatNumber(size.units * firstClose)}, ${formatNumber((size.units * firstClose) / cash)} x the starting cash`, (size.units * firstClose) / cash);
+  }
+  if (size.kind === 'kelly' && (size.fallbackFraction ?? 1) > leverage) refuse(`${formatNumber((size.fallbackFraction ?? 1) * 100)}% of equity before enough trades have closed`, size.fallbackFraction ?? 1);
+}
+
+/**
+ * The simulation needs a positive price on every bar: a missing (single asset) or non-positive one is
+ * reported, never simulated through.
+ */
+function assertPrices(series: readonly Bars[]): void {
+  if (series.length === 1) {
+    const missing = checkNanPrices(series[0], 1);
+    if (missing.count > 0) {
+      throw new UserError(`${series[0].symbol ?? 'The data'} has ${missing.count} bars with a missing (NaN) price, the first at ${missing.locations[0].time}: fill or drop them first (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_MISSING_PRICES' });
+    }
+  }
+  for (const bars of series) {
+    const bad = checkNonPositivePrices(bars, 1);
+    if (bad.count > 0) {
+      throw new UserError(`${bars.symbol ?? 'The data'} has ${bad.count} bars with a zero or negative price, the first at ${bad.locations[0].time}: a backtest needs positive prices (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_NON_POSITIVE_PRICES' });
+    }
+  }
+}
+
+/** An equity that overflowed (Infinity or NaN) is refused: its metrics would be meaningless. */
+function assertFiniteEquity(backtest: BacktestResult, bars: Bars): void {
+  const { equity } = backtest.result;
+  for (let i = 0; i < equity.length; i++) {
+    if (!Number.isFinite(equity[i])) {
+      throw new UserError(`The simulation overflowed: equity is ${equity[i]} at ${formatTime(bars.time[i])}: use a --cash from 0 to ${formatNumber(MAX_CASH)} and sizes the leverage carries.`, { exitCode: 1, code: 'RRR_OVERFLOW' });
+    }
+  }
+}
+
+/**
+ * --out is checked before any work: it must be (or become) a directory we can write a file into. A file in
+ * the way, a read-only place or a pseudo-filesystem such as /proc is refused with one sentence.
+ */
+function prepareOutDir(dir: string): void {
+  const refuse = (why: string) => {
+    throw new UserError(`--out ${dir} ${why}: choose a writable directory.`, { exitCode: 1, code: 'RRR_BAD_OUT' });
+  };
+  if (existsSync(dir) && !statSync(dir).isDirectory()) refuse('is a file, not a directory');
+  // Each missing level is made on its own: Node's recursive mkdir loops forever where a pseudo-filesystem
+  // (/proc) answers ENOENT under a parent that exists.
+  const missing: string[] = [];
+  for (let d = resolvePath(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      refuse(code === 'ENOTDIR' ? 'has a file where a directory is expected' : `cannot be created (${code})`);
+    }
+  }
+  const probe = join(dir, `.rrr-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    refuse(`is not writable (${(error as NodeJS.ErrnoException).code})`);
   }
 }
 
 export async function runBacktestJob(options: BacktestJobOptions): Promise<BacktestJobResult> {
-  if (options.periodsPerYear !== undefined && !(options.periodsPerYear > 0)) {
+  if (options.periodsPerYear !== undefined && !(options.periodsPerYear > 0 && Number.isFinite(options.periodsPerYear))) {
     throw new UserError(`--periods-per-year ${options.periodsPerYear} is not valid: give the number of bars in a year, e.g. 252 for daily equities.`);
   }
+  const cash = options.sim?.cash;
+  if (cash !== undefined && !(cash > 0 && cash <= MAX_CASH)) {
+    throw new UserError(`--cash ${formatNumber(cash)} is not valid: use an amount greater than 0 and at most ${formatNumber(MAX_CASH)}.`);
+  }
+  const align = options.align ?? 'intersection';
+  if (align !== 'intersection' && align !== 'union') throw new UserError(`--align ${String(align)} is not valid: use union or intersection.`);
   if (options.sim) checkSettings(options.sim);
+  if (options.outDir !== undefined) prepareOutDir(options.outDir);
   const strategy = await resolveStrategy(options.strategy);
-  const { series, timeframe, symbols } = await loadSeries(options, assetCount(strategy));
-  if (series.length === 1) assertPrices(series[0]);
-  const periodsPerYear = options.periodsPerYear ?? periodsPerYearOf(parseTimeframe(timeframe));
+  const source = builtinStrategy(options.strategy) ? 'built-in' : resolvePath(options.strategy);
+  refuseSignalOnlySettings(strategy, { ...options.sim, ...(options.size === undefined ? {} : { size: { kind: 'percent', fraction: 1 } }) }, flagOf);
+  if (options.align !== undefined && assetCount(strategy) === 1) {
+    throw new UserError(`--align applies to strategies trading several assets; ${strategy.name} trades one: remove --align.`);
+  }
+  const { series, timeframe, symbols } = await loadSeries(options, assetCount(strategy), align);
+  assertPrices(series);
+  const annual = options.periodsPerYear !== undefined ? { periodsPerYear: options.periodsPerYear, reason: '--periods-per-year' } : annualization(series[0].time, parseTimeframe(timeframe));
+  const periodsPerYear = annual.periodsPerYear;
   const sim: SimOptions = { ...options.sim, ...(options.size === undefined ? {} : { size: parseSize(options.size, periodsPerYear) }) };
   checkSettings(sim);
-  const backtest = runBacktest(series.length === 1 ? series[0] : series, { strategy, params: options.params, sim, periodsPerYear, riskFreeRate: options.riskFreeRate });
+  if (strategy.signals) {
+    checkSizeAgainstLeverage(sim, series[0].close[0], options.size);
+    // A long's stop 100% or more below the fill sits at or below zero: it could never trigger.
+    const stop = sim.stopLoss;
+    if (stop?.kind === 'pct' && stop.value >= 1 && (sim.direction ?? 'long') !== 'short') {
+      throw new UserError(`--stop-loss ${formatNumber(stop.value * 100)}% puts a long's stop at or below zero, where it never triggers: use less than 100%.`);
+    }
+  }
+  const backtest = runBacktest(series.length === 1 ? series[0] : series, { strategy, params: options.params, sim, periodsPerYear, riskFreeRate: options.riskFreeRate, source, optionName: flagOf });
+  assertFiniteEquity(backtest, series[0]);
   const time = series[0].time;
   const from = formatTime(time[0]);
   const to = formatTime(time[time.length - 1]);
   const dataFingerprint = fingerprintBars(series);
-  const runId = await withStore(options.db, { create: true }, (store) =>
-    recordRun(store, { strategy: strategy.name, symbols, timeframe, from, to, params: backtest.params, settings: { ...backtest.settings, periodsPerYear }, dataFingerprint, metrics: backtest.metrics as unknown as Record<string, unknown> }),
-  );
-  const outFiles = options.outDir ? await writeOutputs(options.outDir, backtest, series[0]) : [];
+  const multi = series.length > 1;
+  const recordedSettings: RecordedSettings = {
+    ...(backtest.settings as unknown as RecordedSettings),
+    periodsPerYear,
+    periodsPerYearReason: annual.reason,
+    ...(options.riskFreeRate ? { riskFreeRate: options.riskFreeRate } : {}),
+    ...(Object.keys(backtest.implied).length > 0 ? { implied: backtest.implied as Record<string, unknown>, overridden: backtest.overridden } : {}),
+    ...(multi ? { align } : {}),
+  };
+  // Everything the run promised is written before it is recorded: a failed --out records nothing.
+  const outFiles = options.outDir ? await writeOutputs(options.outDir, backtest, series[0], symbols) : [];
+  // A store still busy after --wait must not throw away a finished run: the result is returned with the
+  // reason it was not recorded, and the command prints both.
+  let runId: number | null = null;
+  let notRecorded: string | undefined;
+  try {
+    runId = await withStore(options.db, { create: true }, (store) =>
+      recordRun(store, { strategy: strategy.name, symbols, timeframe, from, to, params: backtest.params, settings: recordedSettings as Record<string, unknown>, dataFingerprint, metrics: backtest.metrics as unknown as Record<string, unknown> }),
+    );
+  } catch (error) {
+    if (!(error instanceof UserError && error.code === 'RRR_DB_BUSY')) throw error;
+    notRecorded = error.message;
+  }
   return {
     runId,
+    ...(notRecorded === undefined ? {} : { notRecorded }),
     strategy: strategy.name,
     symbols,
     timeframe,
     periodsPerYear,
+    periodsPerYearReason: annual.reason,
+    ...(multi ? { align } : {}),
     from,
     to,
     dataFingerprint,
     params: backtest.params,
     settings: backtest.settings,
+    recordedSettings,
     metrics: backtest.metrics,
-    trades: tradesToObjects(backtest.result.trades, series[0]),
-    orders: ordersToObjects(backtest.result.orders, series[0]),
+    trades: tradesToObjects(backtest.result.trades, series[0], symbols),
+    orders: ordersToObjects(backtest.result.orders, series[0], symbols),
+    ...(multi ? { assetStats: tradeStatsByAsset(backtest.result.trades, series.length) } : {}),
     backtest,
     bars: series,
     outFiles,
@@ -150,17 +298,13 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
 }
 
 /** trades, orders and the equity curve, each as Parquet and CSV. */
-async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): Promise<string[]> {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new UserError(`Cannot create --out directory ${dir} (${(error as NodeJS.ErrnoException).code}): choose a writable path.`, { exitCode: 1 });
-  }
+async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars, symbols: readonly string[]): Promise<string[]> {
   const { trades, orders, equity, cash } = backtest.result;
   const positions = 'positions' in backtest.result ? backtest.result.positions : [backtest.result.position];
   const tables = {
     trades: [
       { name: 'asset', values: trades.asset.subarray(0, trades.count), kind: 'integer' as const },
+      { name: 'symbol', values: Array.from(trades.asset.subarray(0, trades.count), (a) => symbols[a] ?? '') },
       { name: 'direction', values: Array.from(trades.direction.subarray(0, trades.count), (d) => (d > 0 ? 'long' : 'short')) },
       { name: 'entry_bar', values: trades.entryBar.subarray(0, trades.count), kind: 'integer' as const },
       { name: 'entry_time', values: Array.from(trades.entryBar.subarray(0, trades.count), (b) => bars.time[b]), kind: 'time' as const },
@@ -177,6 +321,7 @@ async function writeOutputs(dir: string, backtest: BacktestResult, bars: Bars): 
     ],
     orders: [
       { name: 'asset', values: orders.asset.subarray(0, orders.count), kind: 'integer' as const },
+      { name: 'symbol', values: Array.from(orders.asset.subarray(0, orders.count), (a) => symbols[a] ?? '') },
       { name: 'bar', values: orders.bar.subarray(0, orders.count), kind: 'integer' as const },
       { name: 'time', values: Array.from(orders.bar.subarray(0, orders.count), (b) => bars.time[b]), kind: 'time' as const },
       { name: 'side', values: Array.from(orders.side.subarray(0, orders.count), (s) => (s > 0 ? 'buy' : 'sell')) },

@@ -38,8 +38,8 @@ function describeRange(spec: ParamSpec): string {
 
 /** Checks one value against its spec; returns the parsed value or throws a one-sentence UserError. */
 export function parseParamValue(strategy: string, name: string, spec: ParamSpec, raw: unknown): number | string | boolean {
-  const bad = (shown: unknown) =>
-    new UserError(`${strategy}: parameter ${name}=${String(shown)} is not valid: use ${describeRange(spec)}.`, { code: 'RRR_BAD_PARAM' });
+  const bad = (shown: unknown, how = '') =>
+    new UserError(`${strategy}: parameter ${name}=${String(shown)} is not valid: use ${describeRange(spec)}${how}.`, { code: 'RRR_BAD_PARAM' });
   if (spec.kind === 'bool') {
     if (typeof raw === 'boolean') return raw;
     if (raw === 'true' || raw === '1') return true;
@@ -50,7 +50,12 @@ export function parseParamValue(strategy: string, name: string, spec: ParamSpec,
     if (typeof raw === 'string' && spec.options.includes(raw)) return raw;
     throw bad(raw);
   }
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  // Text is read as plain decimals only: an int is digits (10, not 1e1, 10.0 or 0x10), a float may have a
+  // fraction and an exponent; Number() alone would take hexadecimal, binary and octal too.
+  const syntax = spec.kind === 'int' ? /^[+-]?\d+$/ : /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && syntax.test(raw.trim()) ? Number(raw) : NaN;
+  const unplain = typeof raw === 'string' && Number.isNaN(value) && raw.trim() !== '' && (spec.kind === 'int' ? Number.isInteger(Number(raw)) : Number.isFinite(Number(raw)));
+  if (unplain) throw bad(raw, spec.kind === 'int' ? ', in plain decimal digits' : ', in decimal notation');
   if (!Number.isFinite(value) || (spec.kind === 'int' && !Number.isInteger(value)) || value < spec.min || value > spec.max) throw bad(raw);
   return value;
 }

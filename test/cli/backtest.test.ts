@@ -44,7 +44,7 @@ describe('rrr backtest', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Strategy\s+sma-cross fast=10 slow=50/);
     expect(r.stdout).toMatch(/Data\s+DEMO-A 1d, 2020-01-01T00:00:00Z \.\. 2023-12-31T00:00:00Z/);
-    expect(r.stdout).toMatch(/Costs\s+fees 0\.1% \+ 0 per order, slippage 2 bps/);
+    expect(r.stdout).toMatch(/Costs\s+fees 0\.1% of notional \+ 0 per order, slippage 2 bps/);
     expect(r.stdout).toMatch(/Sharpe\s+-?\d/);
     expect(r.stdout).toMatch(/Last \d+ of \d+ trades:/);
     const runId = Number(/Run\s+(\d+)/.exec(r.stdout)![1]);
@@ -103,7 +103,7 @@ describe('rrr backtest', () => {
     for (const f of ['trades', 'orders', 'equity']) for (const ext of ['parquet', 'csv']) expect(existsSync(join(out, `${f}.${ext}`))).toBe(true);
     const equityCsv = readFileSync(join(out, 'equity.csv'), 'utf8').trim().split('\n');
     expect(equityCsv[0]).toBe('time,equity,cash,position_0,position_1');
-    expect(readFileSync(join(out, 'orders.csv'), 'utf8').split('\n')[0]).toBe('asset,bar,time,side,price,size,fee,slippage,reason');
+    expect(readFileSync(join(out, 'orders.csv'), 'utf8').split('\n')[0]).toBe('asset,symbol,bar,time,side,price,size,fee,slippage,reason');
     expect(equityCsv).toHaveLength(2192 + 1);
     expect(Number(equityCsv.at(-1)!.split(',')[1])).toBeCloseTo(json.metrics.finalEquity, 6);
   });

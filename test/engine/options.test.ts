@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePortfolioOptions, resolveSimOptions, simulate, SIM_DEFAULTS } from '../../src/engine/index.js';
 import type { SimOptions } from '../../src/engine/index.js';
+import { parseNumberFlag, parseSize, parseStop } from '../../src/engine/parse-options.js';
 import { barsOf, ones } from './helpers.js';
 
 describe('options', () => {
@@ -55,5 +56,34 @@ describe('options', () => {
     expect(() => simulate(bars, { entries: ones(2, [0]) }, {}, { equity: new Float64Array(1), cash: new Float64Array(2), position: new Float64Array(2) })).toThrow(
       'buffers.equity must hold at least 2 values, one per bar (got 1)',
     );
+  });
+});
+
+describe('settings written as text (parse-options)', () => {
+  it('a stop >= 1 without % is refused: 5 would be 500%', () => {
+    expect(parseStop('stop-loss', '0.05')).toEqual({ kind: 'pct', value: 0.05 });
+    expect(parseStop('stop-loss', '5%')).toEqual({ kind: 'pct', value: 0.05 });
+    expect(parseStop('take-profit', '150%')).toEqual({ kind: 'pct', value: 1.5 });
+    expect(parseStop('stop-loss', '2atr:20')).toEqual({ kind: 'atr', multiple: 2, period: 20 });
+    expect(() => parseStop('stop-loss', '5')).toThrow('--stop-loss 5 is 500% of the fill price (write 500% if that is meant); did you mean 5%?');
+    expect(() => parseStop('trailing-stop', '1')).toThrow('did you mean 1%?');
+    expect(() => parseStop('stop-loss', '0x1')).toThrow('--stop-loss "0x1" is not valid');
+  });
+
+  it('--size takes exactly its fields', () => {
+    expect(parseSize('cash:100', 252)).toEqual({ kind: 'cash', amount: 100 });
+    expect(parseSize('vol:0.2:60', 252)).toEqual({ kind: 'vol-target', annualVol: 0.2, lookback: 60, periodsPerYear: 252 });
+    expect(parseSize('kelly:0.5', 252)).toEqual({ kind: 'kelly', fraction: 0.5, minTrades: 20 });
+    expect(parseSize('50%', 252)).toEqual({ kind: 'percent', fraction: 0.5 });
+    expect(() => parseSize('cash:100:200', 252)).toThrow('--size "cash:100:200" has 2 fields after "cash:": write cash:AMOUNT.');
+    expect(() => parseSize('cash', 252)).toThrow('--size "cash" has 0 fields after "cash:": write cash:AMOUNT.');
+    expect(() => parseSize('kelly:0.5:20:1', 252)).toThrow('write kelly:FRACTION[:MIN_TRADES].');
+    expect(() => parseSize('half', 252)).toThrow('--size "half" is not valid');
+  });
+
+  it('numbers are plain decimals: hexadecimal, binary and Infinity are refused', () => {
+    expect(parseNumberFlag('cash', '1e4', 'an amount')).toBe(10_000);
+    expect(parseNumberFlag('fees', '0.1%', 'a rate')).toBeCloseTo(0.001, 15);
+    for (const text of ['0x10', '0b1', 'Infinity', '', '1e400', '1,000']) expect(() => parseNumberFlag('cash', text, 'an amount')).toThrow(`--cash "${text}" is not valid: use an amount.`);
   });
 });

@@ -17,6 +17,16 @@ describe('parameter schema', () => {
     expect(() => strategyParams(smaCross, { fast: '1' })).toThrow('sma-cross: parameter fast=1 is not valid: use an integer from 2 to 200.');
     expect(() => strategyParams(smaCross, { fast: '2.5' })).toThrow('parameter fast=2.5 is not valid: use an integer from 2 to 200.');
     expect(() => strategyParams(smaCross, { fast: 'ten' })).toThrow('parameter fast=ten is not valid');
+    // Plain decimals only: Number() alone would read 0x10 as 16 and 1e1 as 10.
+    for (const text of ['0x10', '0b10', '0o20', '1e1', '10.0', 'Infinity']) {
+      expect(() => strategyParams(smaCross, { fast: text }), text).toThrow(`parameter fast=${text} is not valid: use an integer from 2 to 200`);
+    }
+    expect(() => strategyParams(smaCross, { fast: '0x10' })).toThrow('use an integer from 2 to 200, in plain decimal digits.');
+    expect(strategyParams(smaCross, { fast: '+12', slow: ' 40 ' })).toEqual({ fast: 12, slow: 40 });
+    const donchian = builtinStrategy('donchian-breakout')!;
+    expect(strategyParams(donchian, { stopAtr: '2.5' }).stopAtr).toBe(2.5);
+    expect(strategyParams(donchian, { stopAtr: '25e-1' }).stopAtr).toBe(2.5);
+    expect(() => strategyParams(donchian, { stopAtr: '0x2' })).toThrow('parameter stopAtr=0x2 is not valid: use a number from 0.5 to 10, in decimal notation.');
     expect(() => strategyParams(smaCross, { fast: '60', slow: '50' })).toThrow('sma-cross: fast must be below slow (fast=60, slow=50).');
   });
 

@@ -11,14 +11,15 @@ export default class RunsShow extends RrrCommand {
     const { withStore } = await import('../../data/store.js');
     const { getRun } = await import('../../data/runs.js');
     const { renderPairs } = await import('../../report/table.js');
+    const { describeSettings } = await import('../../report/settings.js');
     const { METRIC_DESCRIPTIONS, METRIC_KEYS } = await import('../../engine/metrics.js');
-    const run = await withStore(this.dbPath(flags.db), { create: false }, (store) => getRun(store, args.id));
+    const run = await withStore(this.dbPath(flags.db), { create: false, readOnly: true }, (store) => getRun(store, args.id));
     this.log(renderPairs([
       ['Run', run.id],
       ['Created', run.createdAt],
       ['Strategy', `${run.strategy} ${Object.entries(run.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
       ['Data', `${run.symbols.join(', ')} ${run.timeframe}, ${run.from} .. ${run.to} (fingerprint ${run.dataFingerprint})`],
-      ['Settings', JSON.stringify(run.settings)],
+      ...describeSettings(run.settings),
     ]));
     this.log('');
     this.log(renderPairs(METRIC_KEYS.map((k) => [METRIC_DESCRIPTIONS[k].label, run.metrics[k] ?? 'n/a'])));

@@ -1,0 +1,158 @@
+/**
+ * One backtest, pure: bars and a strategy in; signals, simulation and metrics out. No I/O.
+ * It composes a strategy with the engine, so it lives above both: the engine knows nothing of strategies.
+ */
+import type { Bars } from '../data/bars.js';
+import { UserError } from '../errors.js';
+import { computeMetrics } from '../engine/metrics.js';
+import type { Metrics } from '../engine/metrics.js';
+import { simulatePortfolio } from '../engine/portfolio.js';
+import { simulate } from '../engine/simulate.js';
+import type { Direction, PortfolioOptions, PortfolioResult, Signals, SimOptions, SimResult } from '../engine/types.js';
+import { assetCount, strategyParams, type AnyStrategy, type StrategyContext } from './define.js';
+
+export interface BacktestSpec {
+  strategy: AnyStrategy;
+  /** Parameter overrides (strings from the CLI or typed values); defaults fill the rest. */
+  params?: Readonly<Record<string, unknown>>;
+  /** User settings; they override what the strategy implies (simDefaults). Undefined keys are ignored. */
+  sim?: SimOptions;
+  periodsPerYear: number;
+  riskFreeRate?: number;
+  /** Where the strategy came from (its file, or "built-in"), named when its code fails. */
+  source?: string;
+  /** How an option is spelled to the user (e.g. stopLoss -> --stop-loss), in refusals. Default: the option's name. */
+  optionName?: (key: string) => string;
+}
+
+export interface BacktestResult {
+  strategy: string;
+  params: Record<string, unknown>;
+  /** The settings the simulation ran with, every default applied. */
+  settings: SimResult['options'] | PortfolioResult['options'];
+  /** What the strategy implies (simDefaults) before the user's settings were applied. */
+  implied: Partial<SimOptions>;
+  /** Keys of `implied` that an explicit user setting replaced. */
+  overridden: (keyof SimOptions)[];
+  signals?: Signals;
+  weights?: Float64Array[];
+  result: SimResult | PortfolioResult;
+  metrics: Metrics;
+}
+
+const PORTFOLIO_KEYS = ['cash', 'fill', 'feeRate', 'fixedFee', 'slippageBps', 'leverage', 'lotSize', 'closeAtEnd'] as const;
+
+/** Settings that only mean something for entry/exit signals; a target-weights strategy refuses them. */
+export const SIGNAL_ONLY_KEYS = ['direction', 'size', 'stopLoss', 'takeProfit', 'trailingStop', 'maxHold', 'stopFirst'] as const;
+
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Strategies return both sides; the simulation gets the side(s) the run trades. */
+function forDirection(signals: Signals, direction: Direction): Signals {
+  if (direction === 'both') return signals;
+  if (direction === 'long') return { entries: signals.entries, exits: signals.exits };
+  return { shortEntries: signals.shortEntries, shortExits: signals.shortExits };
+}
+
+/** A setting the strategy cannot use is refused by name, never silently dropped. */
+export function refuseSignalOnlySettings(strategy: AnyStrategy, sim: SimOptions | undefined, optionName: (key: string) => string = (k) => k): void {
+  if (strategy.signals) return;
+  const given = SIGNAL_ONLY_KEYS.filter((k) => sim?.[k] !== undefined);
+  if (given.length === 0) return;
+  const names = given.map(optionName);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  throw new UserError(`${strategy.name} sets target weights; ${list} ${names.length === 1 ? 'applies' : 'apply'} to signal strategies only: remove ${names.length === 1 ? 'it' : 'them'}.`, { code: 'RRR_SETTING_NOT_APPLICABLE' });
+}
+
+const SIGNAL_NAMES = ['entries', 'exits', 'shortEntries', 'shortExits'] as const;
+
+function strategyFailure(strategy: AnyStrategy, source: string | undefined, bars: number, problem: string): UserError {
+  const where = source ? ` (${source})` : '';
+  return new UserError(`Strategy "${strategy.name}"${where} failed on ${bars} bars: ${problem.replace(/\.$/, '')}.`, { exitCode: 1, code: 'RRR_STRATEGY_FAILED' });
+}
+
+/** Runs user code, turning a throw into one sentence that names the strategy, its source and the bar count. */
+function call<T>(strategy: AnyStrategy, source: string | undefined, bars: number, what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const message = String((error as Error)?.message ?? error).split('\n')[0];
+    throw strategyFailure(strategy, source, bars, `its ${what} threw "${message}"`);
+  }
+}
+
+function checkSignals(strategy: AnyStrategy, source: string | undefined, n: number, signals: unknown): Signals {
+  if (typeof signals !== 'object' || signals === null) {
+    throw strategyFailure(strategy, source, n, `signals returned ${signals === null ? 'null' : typeof signals} instead of { entries, exits } columns`);
+  }
+  const s = signals as Record<string, unknown>;
+  for (const name of SIGNAL_NAMES) {
+    const col = s[name] as { length?: unknown } | undefined;
+    if (col === undefined) continue;
+    if (!(col instanceof Uint8Array)) throw strategyFailure(strategy, source, n, `signals.${name} is not a Uint8Array`);
+    if (col.length !== n) throw strategyFailure(strategy, source, n, `signals.${name} has ${col.length} values for ${n} bars (one per bar is needed)`);
+  }
+  if (SIGNAL_NAMES.every((name) => s[name] === undefined)) throw strategyFailure(strategy, source, n, 'signals returned no entries, exits, shortEntries or shortExits');
+  return s as Signals;
+}
+
+function checkWeights(strategy: AnyStrategy, source: string | undefined, n: number, assets: number, weights: unknown): Float64Array[] {
+  if (!Array.isArray(weights) || weights.length !== assets) {
+    throw strategyFailure(strategy, source, n, `weights returned ${Array.isArray(weights) ? `${weights.length} columns` : weights === null ? 'null' : typeof weights} instead of ${assets} Float64Array columns`);
+  }
+  weights.forEach((w: unknown, k) => {
+    if (!(w instanceof Float64Array)) throw strategyFailure(strategy, source, n, `weights[${k}] is not a Float64Array`);
+    if (w.length !== n) throw strategyFailure(strategy, source, n, `weights[${k}] has ${w.length} values for ${n} bars (one per bar is needed)`);
+  });
+  return weights as Float64Array[];
+}
+
+/** Runs a strategy over one series (or, for a multi-asset strategy, several aligned series). */
+export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): BacktestResult {
+  const { strategy, source } = spec;
+  const series = Array.isArray(data) ? (data as readonly Bars[]) : [data as Bars];
+  const assets = assetCount(strategy);
+  if (series.length !== assets) {
+    throw new UserError(`${strategy.name} trades ${assets} asset${assets === 1 ? '' : 's'} but was given ${series.length}: pass ${assets === 1 ? 'one --symbol' : `${assets} --symbol flags`}.`);
+  }
+  refuseSignalOnlySettings(strategy, spec.sim, spec.optionName);
+  const params = strategyParams(strategy, spec.params);
+  const length = series[0].length;
+  const warmup = call(strategy, source, length, 'warmup', () => strategy.warmup(params));
+  if (warmup >= length) {
+    throw new UserError(`${strategy.name} needs ${warmup} bars before its first signal (${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}) but the data has ${length}: choose a longer range or shorter windows.`, { exitCode: 1, code: 'RRR_TOO_FEW_BARS' });
+  }
+  const context: StrategyContext = { periodsPerYear: spec.periodsPerYear };
+  const implied = defined(call(strategy, source, length, 'simDefaults', () => strategy.simDefaults?.(params, context)));
+  const user = defined(spec.sim);
+  const overridden = (Object.keys(implied) as (keyof SimOptions)[]).filter((k) => k in user);
+  const sim = { ...implied, ...user } as SimOptions;
+  let result: SimResult | PortfolioResult;
+  let signals: Signals | undefined;
+  let weights: Float64Array[] | undefined;
+  if (strategy.signals) {
+    const raw = checkSignals(strategy, source, length, call(strategy, source, length, 'signals', () => strategy.signals!(series[0], params, context)));
+    signals = forDirection(raw, sim.direction ?? 'long');
+    result = simulate(series[0], signals, sim);
+  } else {
+    weights = checkWeights(strategy, source, length, assets, call(strategy, source, length, 'weights', () => strategy.weights!(series, params, context)));
+    const portfolio = Object.fromEntries(PORTFOLIO_KEYS.filter((k) => (sim as Record<string, unknown>)[k] !== undefined).map((k) => [k, (sim as Record<string, unknown>)[k]])) as PortfolioOptions;
+    result = simulatePortfolio(series, weights, portfolio);
+  }
+  const metrics = computeMetrics(
+    {
+      time: series[0].time,
+      equity: result.equity,
+      trades: result.trades,
+      exposureBars: result.exposureBars,
+      feesPaid: result.feesPaid,
+      initialCash: result.options.cash,
+      benchmarkClose: series.length === 1 ? series[0].close : undefined,
+    },
+    { periodsPerYear: spec.periodsPerYear, riskFreeRate: spec.riskFreeRate },
+  );
+  return { strategy: strategy.name, params, settings: result.options, implied, overridden, signals, weights, result, metrics };
+}
