@@ -1,12 +1,13 @@
 /**
  * A problem with what the user asked for or gave us: reported as one sentence, never a stack trace.
- * exitCode 2 = usage (bad flag, bad value), 1 = the work failed (bad file, failed check).
+ * exitCode 2 = usage (bad flag, bad value), 1 = the work failed (bad file, failed check); a command may
+ * document another (data validate: 3 = the check could not run, to tell it from 1 = the data has errors).
  */
 export class UserError extends Error {
   readonly code: string;
-  readonly exitCode: 1 | 2;
+  readonly exitCode: 1 | 2 | 3;
 
-  constructor(message: string, options: { code?: string; exitCode?: 1 | 2; cause?: unknown } = {}) {
+  constructor(message: string, options: { code?: string; exitCode?: 1 | 2 | 3; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'UserError';
     this.code = options.code ?? 'RRR_USER_ERROR';

@@ -1,22 +1,44 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { isUserError } from '../errors.js';
-import { resolveDbPath } from '../data/store.js';
+import { closest, isUserError, UserError } from '../errors.js';
+import { resolveDbPath, setStoreNotice, setStoreWait } from '../data/store.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RrrCommand)['baseFlags'] & T['flags']>;
 
+/** --wait SECONDS as milliseconds: a number, 0 or more. */
+function parseWait(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new UserError(`--wait "${text}" is not valid: give the number of seconds to wait for a busy store, 0 or more (0 fails at once).`, { code: 'RRR_BAD_WAIT' });
+  }
+  return Math.round(seconds * 1000);
+}
+
 /**
- * What every rrr command shares: --json, --db, and user errors rendered as one sentence with their exit
- * code (2 usage, 1 failure) instead of a stack trace.
+ * What every rrr command shares: --json, --db, --wait, and user errors rendered as one sentence with their
+ * exit code (2 usage, 1 failure) instead of a stack trace.
  */
 export abstract class RrrCommand extends Command {
   static override enableJsonFlag = true;
 
   static override baseFlags = {
     db: Flags.string({ description: 'DuckDB store file [default: $RRR_DB or .rrr/rrr.duckdb]', helpGroup: 'GLOBAL' }),
+    wait: Flags.string({ description: 'seconds to wait for a store another rrr process is using (0: fail at once) [default: 30]', helpGroup: 'GLOBAL' }),
   };
 
   protected dbPath(flag: string | undefined): string {
     return resolveDbPath(flag);
+  }
+
+  /** Every command parses its flags first: --wait takes effect for all its store opens from there. */
+  protected override async parse<F extends Interfaces.OutputFlags<any>, B extends Interfaces.OutputFlags<any>, A extends Interfaces.OutputArgs<any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const wait = (parsed.flags as { wait?: string }).wait;
+    if (wait !== undefined) setStoreWait(parseWait(wait));
+    setStoreNotice((message) => this.progress(message));
+    return parsed;
   }
 
   /** Progress on a terminal only: quiet under --json and when stderr is not a TTY. */
@@ -24,7 +46,22 @@ export abstract class RrrCommand extends Command {
     if (process.stderr.isTTY && !this.jsonEnabled()) process.stderr.write(`${message}\n`);
   }
 
+  /** "Unknown flag --stoploss. Did you mean --stop-loss?" instead of oclif's list and help. */
+  private unknownFlag(error: Error & { flags?: string[] }): UserError {
+    const given = error.flags?.[0] ?? '';
+    const definitions = { ...(this.ctor.baseFlags ?? {}), ...(this.ctor.flags ?? {}), ...(this.ctor.enableJsonFlag ? { json: {} } : {}) } as Record<string, { aliases?: string[] }>;
+    const names = Object.entries(definitions).flatMap(([name, flag]) => [name, ...(flag.aliases ?? [])]);
+    const bare = given.replace(/^-+/, '').replace(/=.*$/, '');
+    const near = closest(bare, names);
+    const command = this.id ? `rrr ${this.id.replace(/:/g, ' ')}` : 'rrr';
+    return new UserError(
+      near ? `Unknown flag --${bare}. Did you mean --${near}?` : `Unknown flag ${given}: see "${command} --help" for the flags it accepts.`,
+      { code: 'RRR_UNKNOWN_FLAG' },
+    );
+  }
+
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (error.constructor?.name === 'NonExistentFlagsError') error = this.unknownFlag(error);
     // Library modules below the CLI throw RangeError for a bad value they were given: a usage error.
     if (isUserError(error) || error instanceof RangeError) {
       const code = isUserError(error) ? error.code : 'RRR_BAD_VALUE';

@@ -5,16 +5,16 @@ import { assertSeries } from './series.js';
 import { isStrictlyIncreasing, permuteBars, timeOrder } from './sort.js';
 import { resolveDbPath, Store, withStore } from './store.js';
 import { checkDuplicates } from './quality.js';
-import { formatTime } from './time.js';
+import { formatTime, parseTimeBound } from './time.js';
 import { parseTimeframe } from './timeframe.js';
 import { UserError } from '../errors.js';
 
 export interface LoadOptions extends ReadOptions {
   symbol?: string;
   timeframe?: string;
-  /** Epoch ms or ISO text; inclusive. */
+  /** Epoch ms, or a date as the CLI reads it (2018, 2018-06, 2018-06-30, ISO-8601); inclusive, from its start. */
   from?: number | string;
-  /** Epoch ms or ISO text; inclusive. */
+  /** Epoch ms, or a date as the CLI reads it; inclusive: a year, month or day means its end. */
   to?: number | string;
   /** Path of the store (default: RRR_DB or .rrr/rrr.duckdb). */
   db?: string;
@@ -24,7 +24,8 @@ export interface LoadOptions extends ReadOptions {
   file?: string;
 }
 
-const toMs = (t: number | string | undefined) => (t === undefined ? undefined : typeof t === 'number' ? t : Date.parse(t));
+// The CLI's reading of a bound, so a date-only `to` (or a year, a month) means its end in a notebook too.
+const toMs = (t: number | string | undefined, bound: 'from' | 'to') => (t === undefined ? undefined : parseTimeBound(t, bound));
 
 /**
  * One series of bars, sorted by time: from the store (symbol + timeframe), or straight from a file.
@@ -36,14 +37,14 @@ export async function loadBars(options: LoadOptions): Promise<Bars> {
     throw new UserError('loadBars needs either { file } or { symbol, timeframe }.');
   }
   if (options.store) return loadFromStore(options.store, options);
-  return withStore(resolveDbPath(options.db), { create: false }, (store) => loadFromStore(store, options));
+  return withStore(resolveDbPath(options.db), { readOnly: true }, (store) => loadFromStore(store, options));
 }
 
 async function loadFromStore(store: Store, options: LoadOptions): Promise<Bars> {
   const { symbol, timeframe } = options as { symbol: string; timeframe: string };
   const label = parseTimeframe(timeframe).label;
-  const from = toMs(options.from);
-  const to = toMs(options.to);
+  const from = toMs(options.from, 'from');
+  const to = toMs(options.to, 'to');
   let where = 'symbol = ? AND timeframe = ?';
   const params: (string | number)[] = [symbol, label];
   if (from !== undefined) { where += ' AND time >= ?'; params.push(Math.ceil(from)); }
@@ -82,8 +83,8 @@ async function loadFile(options: LoadOptions): Promise<Bars> {
     if (duplicates.count > 0) {
       throw new UserError(`${file} has ${duplicates.count} duplicate timestamps (first at ${duplicates.locations[0].time}): keep one bar per timestamp.`, { exitCode: 1 });
     }
-    const from = toMs(options.from);
-    const to = toMs(options.to);
+    const from = toMs(options.from, 'from');
+    const to = toMs(options.to, 'to');
     if (from !== undefined || to !== undefined) {
       let start = 0;
       let end = sorted.length;
@@ -113,5 +114,5 @@ export async function loadPanel(options: PanelOptions): Promise<Panel> {
     return alignBars(series, options.align ?? 'union');
   };
   if (options.store) return load(options.store);
-  return withStore(resolveDbPath(options.db), { create: false }, load);
+  return withStore(resolveDbPath(options.db), { readOnly: true }, load);
 }

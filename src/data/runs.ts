@@ -18,21 +18,6 @@ export interface RunRecord {
   metrics: Record<string, unknown>;
 }
 
-const SCHEMA = `
-CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
-CREATE TABLE IF NOT EXISTS runs (
-  id BIGINT PRIMARY KEY DEFAULT nextval('run_ids'),
-  created_at TIMESTAMP DEFAULT current_timestamp,
-  strategy VARCHAR NOT NULL,
-  symbols VARCHAR NOT NULL,        -- JSON array
-  timeframe VARCHAR NOT NULL,
-  from_time VARCHAR, to_time VARCHAR,
-  params VARCHAR NOT NULL,         -- JSON
-  settings VARCHAR NOT NULL,       -- JSON
-  data_fingerprint VARCHAR NOT NULL,
-  metrics VARCHAR NOT NULL         -- JSON
-);`;
-
 /** SHA-256 of the bars' columns: two runs on the same fingerprint saw bit-identical data. */
 export function fingerprintBars(series: readonly Bars[]): string {
   const hash = createHash('sha256');
@@ -45,7 +30,8 @@ export function fingerprintBars(series: readonly Bars[]): string {
 }
 
 export async function recordRun(store: Store, run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<number> {
-  await store.run(SCHEMA);
+  // The runs table comes with the store's schema (migration 2): recording never creates tables.
+  store.assertWritable('Recording a run');
   const [row] = await store.rows(
     `INSERT INTO runs (strategy, symbols, timeframe, from_time, to_time, params, settings, data_fingerprint, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [run.strategy, JSON.stringify(run.symbols), run.timeframe, run.from, run.to, JSON.stringify(run.params), JSON.stringify(run.settings), run.dataFingerprint, JSON.stringify(run.metrics)],
@@ -70,14 +56,12 @@ function toRecord(r: Record<string, unknown>): RunRecord {
 }
 
 export async function listRuns(store: Store, options: { strategy?: string; limit?: number } = {}): Promise<RunRecord[]> {
-  await store.run(SCHEMA);
   const where = options.strategy ? 'WHERE strategy = ?' : '';
   const rows = await store.rows(`SELECT * FROM runs ${where} ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(options.limit ?? 20))}`, options.strategy ? [options.strategy] : []);
   return rows.map(toRecord);
 }
 
 export async function getRun(store: Store, id: string): Promise<RunRecord> {
-  await store.run(SCHEMA);
   if (!/^\d+$/.test(id)) throw new UserError(`Run id "${id}" is not valid: run ids are whole numbers (see "rrr runs list").`);
   const [row] = await store.rows('SELECT * FROM runs WHERE id = ?', [BigInt(id)]);
   if (!row) {

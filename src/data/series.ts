@@ -55,10 +55,14 @@ export async function assertSeries(store: Store, symbol: string, timeframe?: str
 
 export async function removeSeries(store: Store, symbol: string, timeframe: string): Promise<number> {
   await assertSeries(store, symbol, timeframe);
-  return store.transaction(async () => {
+  const removed = await store.transaction(async () => {
     const [count] = await store.rows('SELECT count(*) AS n FROM bars WHERE symbol = ? AND timeframe = ?', [symbol, timeframe]);
     await store.run('DELETE FROM bars WHERE symbol = ? AND timeframe = ?', [symbol, timeframe]);
     await store.run('DELETE FROM series WHERE symbol = ? AND timeframe = ?', [symbol, timeframe]);
     return Number(count.n);
   });
+  // Without a checkpoint here DuckDB keeps the deleted blocks until some later write: the file would not
+  // shrink after a removal (the freed space at its end is given back only by a checkpoint).
+  await store.run('CHECKPOINT');
+  return removed;
 }

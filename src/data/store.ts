@@ -1,7 +1,14 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
+import { storeError, storeQueryError } from './store-errors.js';
+import { assertWholeFile, createAtomically, inspectStoreFile } from './store-file.js';
+import { openInstance } from './store-lock.js';
+import { inspectSchema, migrate, referenceCatalog, scanTables, standInTables, SCHEMA_VERSION, type Migration } from './store-schema.js';
+
+export { setStoreNotice, setStoreWait, storeWait } from './store-lock.js';
+export { MIGRATIONS, SCHEMA_VERSION } from './store-schema.js';
 
 export const DEFAULT_DB_PATH = '.rrr/rrr.duckdb';
 
@@ -10,28 +17,14 @@ export function resolveDbPath(flag?: string): string {
   return resolve(flag ?? process.env.RRR_DB ?? DEFAULT_DB_PATH);
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS bars (
-  symbol VARCHAR NOT NULL,
-  timeframe VARCHAR NOT NULL,
-  time BIGINT NOT NULL,          -- epoch ms, UTC, of the bar's label
-  open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE,
-  volume DOUBLE,                 -- NULL where the source has no volume
-  PRIMARY KEY (symbol, timeframe, time)
-);
-CREATE TABLE IF NOT EXISTS series (
-  symbol VARCHAR NOT NULL,
-  timeframe VARCHAR NOT NULL,
-  rows BIGINT NOT NULL,
-  first_time BIGINT,
-  last_time BIGINT,
-  quality VARCHAR,               -- JSON summary of the last validation
-  updated_at TIMESTAMP DEFAULT current_timestamp,
-  PRIMARY KEY (symbol, timeframe)
-);
-CREATE OR REPLACE VIEW bars_utc AS
-  SELECT symbol, timeframe, make_timestamp(time * 1000) AS time, open, high, low, close, volume FROM bars;
-`;
+export interface StoreOptions {
+  /** Open for writing; with true (the default) create the store when it does not exist. */
+  create?: boolean;
+  /** Open an existing store read-only: nothing is written, and other readers may share it. */
+  readOnly?: boolean;
+  /** How long to wait for a store another process holds (default: setStoreWait, 30 s). */
+  waitMs?: number;
+}
 
 type Row = Record<string, DuckDBValue>;
 
@@ -40,75 +33,166 @@ export function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The embedded DuckDB store: one file holding bars, series metadata and (later) runs. */
+/** Store files open in this process, by absolute path (':memory:' stores are not counted). */
+const openHere = new Map<string, { readers: number; writers: number }>();
+
+function holdHere(key: string, readOnly: boolean, change: 1 | -1): void {
+  const count = openHere.get(key) ?? { readers: 0, writers: 0 };
+  if (readOnly) count.readers += change;
+  else count.writers += change;
+  if (count.readers + count.writers <= 0) openHere.delete(key);
+  else openHere.set(key, count);
+}
+
+/**
+ * assertWholeFile, read before DuckDB opens the file (see Store.open), when a writer in another process may
+ * be mid-checkpoint: a failed check is repeated a few times, since damage persists and a checkpoint passes.
+ */
+async function assertWholeFileSettled(path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      assertWholeFile(path);
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((done) => setTimeout(done, 100 * (attempt + 1)));
+    }
+  }
+}
+
+/** Says once, on stderr, that an older store was upgraded by this write. */
+function reportUpgrade(path: string, from: number, applied: readonly Migration[]): void {
+  if (applied.length === 0) return;
+  process.stderr.write(`Upgraded the store ${path} from schema version ${from} to ${SCHEMA_VERSION}: ${applied.map((m) => `${m.version}. ${m.description}`).join('; ')}.\n`);
+}
+
+/**
+ * The embedded DuckDB store: one file holding bars, series metadata and runs. Keep it open only for the
+ * work at hand (see withStore): DuckDB lets one process write a file or several read it, never both.
+ */
 export class Store {
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** Opened read-only: any write fails. */
+    readonly readOnly: boolean,
   ) {}
 
+  /** The first failure inside the running transaction: later statements only say "transaction aborted". */
+  private failure: unknown;
+  private inTransaction = false;
+
+  private failed(error: unknown): unknown {
+    const translated = storeQueryError(this.path, error);
+    if (this.inTransaction) this.failure ??= translated;
+    return translated;
+  }
+
   /**
-   * Opens (and with `create`, creates) the store. Every failure a user can cause becomes one sentence:
-   * an unwritable location, a file that is not a DuckDB database, a store that does not exist yet.
+   * Opens the store for writing (creating it unless `create: false`) or, with `readOnly`, for reading.
+   * A path that is not a DuckDB store, a damaged store, or a store that stays busy beyond the wait is refused
+   * with one sentence and left untouched. The schema is migrated only by a write; reads never write a byte.
    */
-  static async open(path: string, options: { create?: boolean } = {}): Promise<Store> {
-    const create = options.create ?? true;
-    if (path === ':memory:') {
-      // nothing on disk to check
-    } else if (!existsSync(path)) {
-      if (!create) {
-        throw new UserError(`No store at ${path}: import data first with "rrr data import FILE --symbol S --timeframe TF", or pass --db PATH.`, { exitCode: 1, code: 'RRR_NO_STORE' });
-      }
-      try {
-        mkdirSync(dirname(path), { recursive: true });
-      } catch (error) {
-        throw new UserError(`Cannot create the store at ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --db with a path in a writable directory.`, { code: 'RRR_DB_UNWRITABLE', cause: error });
-      }
-    } else if (statSync(path).isDirectory()) {
-      throw new UserError(`--db ${path} is a directory: pass the path of a DuckDB file, e.g. ${resolve(path, 'rrr.duckdb')}.`);
-    }
+  static async open(path: string, options: StoreOptions = {}): Promise<Store> {
+    const readOnly = options.readOnly ?? false;
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path);
-    } catch (error) {
-      const text = String((error as Error).message ?? error);
-      if (/not a valid DuckDB database|Invalid Input Error.*database/i.test(text)) {
-        throw new UserError(`${path} is not a DuckDB database: pass --db with an rrr store or a new file path.`, { exitCode: 1, code: 'RRR_DB_NOT_DUCKDB', cause: error });
-      }
-      if (/lock/i.test(text)) {
-        throw new UserError(`The store ${path} is in use by another process: wait for it to finish or use another --db.`, { exitCode: 1, code: 'RRR_DB_LOCKED', cause: error });
-      }
-      throw new UserError(`Cannot open the store at ${path}: ${text.split('\n')[0]}. Pass --db with a writable DuckDB file path.`, { code: 'RRR_DB_UNWRITABLE', cause: error });
+    if (path === ':memory:') {
+      // Scratch space for reading files and writing exports; it has the full schema for library users.
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      await connection.run("SET TimeZone = 'UTC'");
+      await migrate(connection, { version: 0, tables: new Set() });
+      return new Store(path, instance, connection, false);
     }
-    const connection = await instance.connect();
-    const store = new Store(path, instance, connection);
-    await connection.run("SET TimeZone = 'UTC'");
-    await connection.run(SCHEMA);
-    return store;
+    const key = resolve(path);
+    const already = openHere.get(key);
+    if (already && (already.writers > 0 || !readOnly)) {
+      // DuckDB's file lock belongs to the process: a second instance here would not be kept out, and two
+      // writers in one process corrupt the file. Reuse the open store instead (e.g. loadBars({ store })).
+      throw new Error(`The store ${path} is already open in this process${already.writers > 0 ? ' for writing' : ''}: pass the open Store instead of opening it again.`);
+    }
+    // Counted before the first await, so two opens started together in this process see each other.
+    holdHere(key, readOnly, +1);
+    let instance: DuckDBInstance | undefined;
+    let connection: DuckDBConnection | undefined;
+    try {
+      // The file checks read the file with node's fs. Closing any descriptor of a file drops every POSIX
+      // lock this process holds on it, DuckDB's included, so they run only while no store here has it open.
+      if (!already) {
+        if (inspectStoreFile(path) === 'missing') {
+          if (readOnly || options.create === false) {
+            throw new UserError(`No store at ${path}: import data first with "rrr data import FILE --symbol S --timeframe TF", or pass --db PATH.`, { exitCode: 1, code: 'RRR_NO_STORE' });
+          }
+          await createStore(path);
+        }
+        await assertWholeFileSettled(path);
+      }
+      await referenceCatalog();
+      instance = await openInstance(path, readOnly, options.waitMs);
+      connection = await instance.connect();
+      await connection.run("SET TimeZone = 'UTC'");
+      const state = await inspectSchema(connection, path);
+      if (readOnly) {
+        await standInTables(connection, state);
+      } else {
+        await scanTables(connection, state);
+        reportUpgrade(path, state.version, await migrate(connection, state));
+      }
+      return new Store(path, instance, connection, readOnly);
+    } catch (error) {
+      connection?.closeSync();
+      instance?.closeSync();
+      holdHere(key, readOnly, -1);
+      throw storeError(path, error);
+    }
   }
 
   async rows(sql: string, params: DuckDBValue[] = []): Promise<Row[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjects();
+    try {
+      const reader = await this.connection.runAndReadAll(sql, params);
+      return reader.getRowObjects();
+    } catch (error) {
+      throw this.failed(error);
+    }
   }
 
   async run(sql: string, params: DuckDBValue[] = []): Promise<void> {
-    await this.connection.run(sql, params);
+    try {
+      await this.connection.run(sql, params);
+    } catch (error) {
+      throw this.failed(error);
+    }
   }
 
   /** Runs `work` in one transaction: all of it is stored, or none. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.connection.run('BEGIN TRANSACTION');
+    await this.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    this.failure = undefined;
     try {
       const result = await work();
-      await this.connection.run('COMMIT');
+      await this.run('COMMIT');
       return result;
     } catch (error) {
-      await this.connection.run('ROLLBACK');
-      throw error;
+      // After a fatal I/O error DuckDB refuses even the rollback; the first failure is the news.
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw this.failure ?? storeQueryError(this.path, error);
+    } finally {
+      this.inTransaction = false;
+      this.failure = undefined;
     }
+  }
+
+  /** Space inside the file that DuckDB holds free for later writes (see compactStore to give it back). */
+  async freeBytes(): Promise<number> {
+    const [row] = await this.rows('SELECT free_blocks * block_size AS free FROM pragma_database_size()');
+    return Number(row?.free ?? 0);
+  }
+
+  /** Fails with a sentence when this store was opened read-only (a programming slip, not a user's). */
+  assertWritable(what: string): void {
+    if (this.readOnly) throw new Error(`${what} needs the store ${this.path} opened for writing, not read-only.`);
   }
 
   /**
@@ -116,7 +200,12 @@ export class Store {
    * coalesce). Copies each chunk's vector memory directly instead of boxing values: ~3x faster than rows.
    */
   async doubleColumns(sql: string, params: DuckDBValue[], into: (rowCount: number) => Float64Array[]): Promise<Float64Array[]> {
-    const result = await this.connection.run(sql, params);
+    let result: Awaited<ReturnType<DuckDBConnection['run']>>;
+    try {
+      result = await this.connection.run(sql, params);
+    } catch (error) {
+      throw this.failed(error);
+    }
     const columns = into(result.rowCount);
     let offset = 0;
     for (let c = 0; c < result.chunkCount; c++) {
@@ -133,6 +222,7 @@ export class Store {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.path !== ':memory:') holdHere(resolve(this.path), this.readOnly, -1);
   }
 }
 
@@ -150,12 +240,49 @@ function copyDoubleVector(vector: unknown, out: Float64Array, offset: number, n:
   }
 }
 
-/** Opens the store for the duration of `work`, closing it whatever happens. */
-export async function withStore<T>(path: string, options: { create?: boolean }, work: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * Opens the store for the duration of `work`, closing it whatever happens. Keep `work` short: while it
+ * runs, a write store blocks every other process, and a read-only one blocks writers.
+ */
+export async function withStore<T>(path: string, options: StoreOptions, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await Store.open(path, options);
   try {
     return await work(store);
   } finally {
     store.close();
+  }
+}
+
+/** A new store with the current schema, made beside `path` and linked into place (see createAtomically). */
+async function createStore(path: string): Promise<void> {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new UserError(`Cannot create the store at ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --db with a path in a writable directory.`, { exitCode: 1, code: 'RRR_DB_UNWRITABLE', cause: error });
+  }
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  try {
+    await createAtomically(path, async (temp) => {
+      const instance = await DuckDBInstance.create(temp);
+      try {
+        const connection = await instance.connect();
+        try {
+          await migrate(connection, { version: 0, tables: new Set() });
+          // Checkpoint here, where a failure (a full disk) is reported: DuckDB's checkpoint at close is silent.
+          await connection.run('CHECKPOINT');
+        } finally {
+          connection.closeSync();
+        }
+      } finally {
+        instance.closeSync();
+      }
+    });
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? /Permission denied|Read-only file system/i.exec(String((error as Error).message))?.[0];
+    if (code !== undefined) {
+      throw new UserError(`Cannot create the store at ${path} (${code}): pass --db with a path in a writable directory.`, { exitCode: 1, code: 'RRR_DB_UNWRITABLE', cause: error });
+    }
+    throw storeError(path, error);
   }
 }

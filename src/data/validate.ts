@@ -24,7 +24,7 @@ export async function validateTarget(target: string | undefined, options: Valida
       return [validateBars({ ...bars, symbol: target }, timeframe, options)];
     });
   }
-  return withStore(options.db, { create: false }, async (store) => {
+  return withStore(options.db, { readOnly: true }, async (store) => {
     let series = await listSeries(store);
     if (target !== undefined) {
       const timeframe = options.timeframe === undefined ? undefined : parseTimeframe(options.timeframe).label;

@@ -38,6 +38,33 @@ describe('rrr data validate', () => {
   });
 });
 
+describe('rrr data validate exit codes: 1 the data has errors, 3 the check could not run', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('rrr-validate-codes-');
+    expect(rrr(['data', 'import', 'datasets/demo-a_1d.csv', '--symbol', 'A', '--timeframe', '1d', '--db', join(dir, 'v.duckdb')]).status).toBe(0);
+  });
+
+  it.each([
+    ['no store', (d: string) => ['--db', join(d, 'none.duckdb')], /^Error: No store at /],
+    ['an unknown symbol', (d: string) => ['NOPE', '--db', join(d, 'v.duckdb')], /^Error: Unknown symbol "NOPE"/],
+    ['an unreadable file', (d: string) => [join(d, 'missing.csv'), '--timeframe', '1h'], /^Error: /],
+  ])('%s: 3', (_what, args, message) => {
+    const r = rrr(['data', 'validate', ...args(dir)]);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(3);
+  });
+
+  it('a usage error stays 2: a bad flag value, --db at a file that is not a store', () => {
+    expect(rrr(['data', 'validate', '--outlier-threshold', '-1']).status).toBe(2);
+    const text = join(dir, 'text.duckdb');
+    writeFileSync(text, 'not a store\n');
+    const r = rrr(['data', 'validate', '--db', text]);
+    expect(r.stderr).toMatch(/^Error: --db .* is not a DuckDB database/);
+    expect(r.status).toBe(2);
+  });
+});
+
 describeShared('rrr data validate and resample on the real files', () => {
   it('finds the repeated 5-bar block, the 28 zero-volume and 30 flat bars of btc-usd_1h, and nothing else', () => {
     const r = rrr(['data', 'validate', sharedPath('btc-usd_1h.csv'), '--timeframe', '1h', '--json']);
@@ -52,7 +79,7 @@ describeShared('rrr data validate and resample on the real files', () => {
   it('resamples stored 1m bars to 1h as an independent group-by-hour does, leaving the partial last hour out', async () => {
     const db = join(tempDir('rrr-resample-'), 'r.duckdb');
     expect(rrr(['data', 'import', sharedPath('gbp-usd_1m.csv'), '--symbol', 'GBPUSD', '--timeframe', '1m', '--db', db]).status).toBe(0);
-    const r = rrr(['data', 'resample', 'GBPUSD', '--from-timeframe', '1m', '--to', '1h', '--db', db, '--json']);
+    const r = rrr(['data', 'resample', 'GBPUSD', '--from-timeframe', '1m', '--to-timeframe', '1h', '--db', db, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const src = readSharedCsv('gbp-usd_1m.csv');
     const hours = new Map<number, { o: number; h: number; l: number; c: number }>();

@@ -9,7 +9,7 @@ export default class DataList extends RrrCommand {
     const { withStore } = await import('../../data/store.js');
     const { listSeries } = await import('../../data/series.js');
     const { renderTable } = await import('../../report/table.js');
-    const series = await withStore(this.dbPath(flags.db), { create: false }, listSeries);
+    const series = await withStore(this.dbPath(flags.db), { readOnly: true }, listSeries);
     if (series.length === 0) this.log('The store holds no series yet: import some with "rrr data import FILE --symbol S --timeframe TF".');
     else {
       const flagsText = (s: (typeof series)[number]) =>

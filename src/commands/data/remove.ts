@@ -18,21 +18,26 @@ export default class DataRemove extends RrrCommand {
     const { assertSeries, removeSeries } = await import('../../data/series.js');
     const { parseTimeframe } = await import('../../data/timeframe.js');
     const timeframe = parseTimeframe(flags.timeframe).label;
-    const removed = await withStore(this.dbPath(flags.db), { create: false }, async (store) => {
-      await assertSeries(store, args.symbol, timeframe);
-      if (!flags.yes) {
-        if (!process.stdin.isTTY) {
-          throw new UserError(`Refusing to remove ${args.symbol} ${timeframe} without confirmation: pass --yes when not at a terminal.`);
-        }
-        const { createInterface } = await import('node:readline/promises');
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        const answer = await rl.question(`Remove all ${timeframe} bars of ${args.symbol} from ${store.path}? [y/N] `);
-        rl.close();
-        if (!/^y(es)?$/i.test(answer.trim())) return 0;
+    const db = this.dbPath(flags.db);
+    // Asking takes as long as the user does: the question is put with the store closed, not held.
+    await withStore(db, { readOnly: true }, (store) => assertSeries(store, args.symbol, timeframe));
+    if (!flags.yes) {
+      if (!process.stdin.isTTY) {
+        throw new UserError(`Refusing to remove ${args.symbol} ${timeframe} without confirmation: pass --yes when not at a terminal.`);
       }
-      return removeSeries(store, args.symbol, timeframe);
-    });
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await rl.question(`Remove all ${timeframe} bars of ${args.symbol} from ${db}? [y/N] `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        this.log('Nothing removed.');
+        return { symbol: args.symbol, timeframe, removed: 0 };
+      }
+    }
+    const { removed, freeBytes } = await withStore(db, { create: false }, async (store) => ({ removed: await removeSeries(store, args.symbol, timeframe), freeBytes: await store.freeBytes() }));
     this.log(removed > 0 ? `Removed ${removed} bars of ${args.symbol} ${timeframe}.` : 'Nothing removed.');
+    // DuckDB gives space back to the file system only from the end of the file; the rest it reuses.
+    if (freeBytes >= 1 << 20) this.log(`The store file keeps ${(freeBytes / 1e6).toFixed(1)} MB of free space for later writes; "rrr data compact" gives it back to the disk.`);
     return { symbol: args.symbol, timeframe, removed };
   }
 }

@@ -6,6 +6,7 @@ export default class DataValidate extends RrrCommand {
   static override summary = 'Check bars for unsorted or duplicate times, gaps, OHLC violations, bad prices, outliers and repeated blocks.';
   static override description =
     'Errors (exit code 1): invalid, unsorted or duplicate timestamps; NaN or non-positive prices; OHLC violations; negative volume. ' +
+    'Exit code 3: the check could not run (no store, unknown symbol, unreadable file, damaged or busy store); 2: a usage error. ' +
     'Warnings: gaps against the timeframe, off-grid times, NaN or zero volume, flat bars, outlier returns (robust z-score), repeated blocks of bars. ' +
     'A target that is a file is read as is; a symbol is read from the store; no target checks every stored series.';
   static override examples = [
@@ -30,13 +31,21 @@ export default class DataValidate extends RrrCommand {
     if (threshold !== undefined && !(threshold > 0)) {
       throw new UserError(`--outlier-threshold "${flags['outlier-threshold']}" is not valid: give a number above 0, e.g. 25.`);
     }
-    const reports = await validateTarget(args.target, {
-      db: this.dbPath(flags.db),
-      timeframe: flags.timeframe,
-      calendar: flags.calendar as '24/7' | 'weekdays',
-      outlierThreshold: threshold,
-      ...readOptionsFrom(flags),
-    });
+    let reports: Awaited<ReturnType<typeof validateTarget>>;
+    try {
+      reports = await validateTarget(args.target, {
+        db: this.dbPath(flags.db),
+        timeframe: flags.timeframe,
+        calendar: flags.calendar as '24/7' | 'weekdays',
+        outlierThreshold: threshold,
+        ...readOptionsFrom(flags),
+      });
+    } catch (error) {
+      // CI tells "the data has errors" (1) from "the check could not run" (3): no store, unknown symbol,
+      // unreadable file, a damaged or busy store. Usage errors keep 2.
+      if (error instanceof UserError && error.exitCode === 1) throw new UserError(error.message, { exitCode: 3, code: error.code, cause: error });
+      throw error;
+    }
     for (const report of reports) {
       this.log(`${report.symbol} ${report.timeframe}: ${report.rows} bars, ${report.first} .. ${report.last} — ${report.ok ? 'no errors' : `${report.errors} error check(s) failed`}, ${report.warnings} warning(s).`);
       for (const c of report.checks) if (c.count > 0) this.log(`  ${c.severity.padEnd(7)} ${c.check.padEnd(18)} ${c.message}`);

@@ -14,7 +14,7 @@ export default class RunsList extends RrrCommand {
     const { withStore } = await import('../../data/store.js');
     const { listRuns } = await import('../../data/runs.js');
     const { renderTable } = await import('../../report/table.js');
-    const runs = await withStore(this.dbPath(flags.db), { create: false }, (store) => listRuns(store, { strategy: flags.strategy, limit: flags.limit }));
+    const runs = await withStore(this.dbPath(flags.db), { readOnly: true }, (store) => listRuns(store, { strategy: flags.strategy, limit: flags.limit }));
     const m = (r: (typeof runs)[number], k: string) => {
       const v = r.metrics[k];
       return typeof v === 'number' ? Number(v.toFixed(3)) : null;
