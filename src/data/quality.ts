@@ -21,6 +21,7 @@ export type QualityCheckName =
   | 'non-positive-price'
   | 'ohlc'
   | 'negative-volume'
+  | 'infinite-volume'
   | 'gap'
   | 'off-grid'
   | 'no-volume'
@@ -39,6 +40,7 @@ export const QUALITY_SEVERITY: Readonly<Record<QualityCheckName, QualitySeverity
   'non-positive-price': 'error',
   ohlc: 'error',
   'negative-volume': 'error',
+  'infinite-volume': 'error',
   gap: 'warning',
   'off-grid': 'warning',
   'no-volume': 'info',
@@ -357,15 +359,17 @@ export function checkOhlc(bars: Bars, maxLocations = DEFAULT_MAX_LOCATIONS): Qua
   return check('ohlc', c.count, msg, c.locations);
 }
 
-/** Volume checks: negative (error), the whole column NaN (info, once), some NaN (warning), zero (warning). */
-export function checkVolume(bars: Bars, maxLocations = DEFAULT_MAX_LOCATIONS): { negative: QualityCheck; none: QualityCheck; nan: QualityCheck; zero: QualityCheck } {
+/** Volume checks: negative or infinite (errors), the whole column NaN (info, once), some NaN (warning), zero (warning). */
+export function checkVolume(bars: Bars, maxLocations = DEFAULT_MAX_LOCATIONS): { negative: QualityCheck; infinite: QualityCheck; none: QualityCheck; nan: QualityCheck; zero: QualityCheck } {
   const negative = new Collector(maxLocations);
+  const infinite = new Collector(maxLocations);
   const nan = new Collector(maxLocations);
   const zero = new Collector(maxLocations);
   const v = bars.volume;
   for (let i = 0; i < bars.length; i++) {
     const x = v[i];
     if (x !== x) nan.add(() => at(bars, i));
+    else if (x === Infinity || x === -Infinity) infinite.add(() => at(bars, i));
     else if (x < 0) negative.add(() => at(bars, i));
     else if (x === 0) zero.add(() => at(bars, i));
   }
@@ -376,6 +380,12 @@ export function checkVolume(bars: Bars, maxLocations = DEFAULT_MAX_LOCATIONS): {
       negative.count,
       negative.count === 0 ? 'No negative volume.' : `${plural(negative.count, 'bar')} have negative volume${firstAt(negative)}.`,
       negative.locations,
+    ),
+    infinite: check(
+      'infinite-volume',
+      infinite.count,
+      infinite.count === 0 ? 'No infinite volume.' : `${plural(infinite.count, 'bar')} have infinite volume${firstAt(infinite)}.`,
+      infinite.locations,
     ),
     none: check('no-volume', noVolume ? 1 : 0, noVolume ? 'The series has no volume (every value is empty/NaN).' : 'The series has volume.', []),
     nan: noVolume
@@ -647,6 +657,7 @@ export function validateBars(bars: Bars, timeframe: Timeframe, options: QualityO
     checkNonPositivePrices(bars, maxLocations),
     checkOhlc(bars, maxLocations),
     volume.negative,
+    volume.infinite,
     gap,
     offGrid,
     volume.none,

@@ -1,5 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { tableToIPC, tableFromArrays } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/data/load.js';
 import { describeShared, readSharedCsv, sharedPath } from '../helpers/shared.js';
@@ -97,18 +100,150 @@ describe('rrr data import', () => {
 
     it('an unwritable --db path', () => {
       const r = rrr(['data', 'import', join(dir, 'a.csv'), '--symbol', 'X', '--timeframe', '1h', '--db', join(dir, 'a.csv', 'sub', 'x.duckdb')]);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/^Error: Cannot create the store at .*: pass --db with a path in a writable directory\./);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/^Error: .*x\.duckdb .*pass --db with a .*path/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
 
     it('a --db that is not a DuckDB database, which is left untouched', () => {
       const notDb = join(dir, 'notes.txt');
       writeFileSync(notDb, 'my notes');
       const r = rrr(['data', 'import', join(dir, 'a.csv'), '--symbol', 'X', '--timeframe', '1h', '--db', notDb]);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/^Error: .*notes\.txt is not a DuckDB database: pass --db with an rrr store or a new file path\./);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/^Error: .*notes\.txt is not a DuckDB database.*: pass --db with an rrr store or a new file path/);
       expect(readFileSync(notDb, 'utf8')).toBe('my notes');
     });
+  });
+});
+
+/** Writes `select` (DuckDB SQL) to a Parquet file through an in-memory DuckDB: an independent writer. */
+async function parquet(path: string, select: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+const HOURLY = `SELECT TIMESTAMP '2020-01-01' + INTERVAL (i) HOUR AS timestamp, 10.0 AS open, 11.0 AS high, 9.0 AS low, 10.5 AS close, 100.0 AS volume FROM range(4) t(i)`;
+
+describe('rrr data import refuses bad input before opening the store, and stores nothing', () => {
+  let dir: string;
+  let stores = 0;
+  beforeAll(() => {
+    dir = tempDir('rrr-import-refuse-');
+  });
+
+  // Every case runs against a store path that does not exist: the files are read and checked before the
+  // store is opened, so a refused import does not even create it.
+  const refused = (args: string[], message: RegExp, status = 1) => {
+    const db = join(dir, `never-${stores++}.duckdb`);
+    const r = rrr(['data', 'import', ...args, '--db', db]);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.status).toBe(status);
+    expect(existsSync(db)).toBe(false);
+  };
+
+  it('an empty timestamp in a CSV file, which used to be stored as 1970-01-01', () => {
+    const file = join(dir, 'empty-time.csv');
+    writeFileSync(file, csv([...good(HOURS.slice(0, 2)), ',10,11,9,10,100', ...good(HOURS.slice(2))]));
+    refused([file, '--symbol', 'X', '--timeframe', '1h'], /^Error: The timestamp at row 3 \(line 4\) of .*empty-time\.csv is empty: every bar needs a time; accepted are ISO-8601/);
+  });
+
+  it('a NULL timestamp in a Parquet file', async () => {
+    const file = join(dir, 'null-time.parquet');
+    await parquet(file, `SELECT CASE WHEN i = 2 THEN NULL ELSE TIMESTAMP '2020-01-01' + INTERVAL (i) HOUR END AS timestamp, 10.0 AS open, 11.0 AS high, 9.0 AS low, 10.5 AS close FROM range(5) t(i)`);
+    refused([file, '--symbol', 'X', '--timeframe', '1h'], /^Error: The timestamp at row 3 \(line 4\) of .*null-time\.parquet is empty: every bar needs a time/);
+  });
+
+  it('negative volume, unless --keep-invalid (and then validate reports it as the error it is)', () => {
+    const file = join(dir, 'neg-volume.csv');
+    writeFileSync(file, csv([...good(HOURS.slice(0, 3)), `${HOURS[3]},10,11,9,10,-5`]));
+    refused([file, '--symbol', 'X', '--timeframe', '1h'], /has 1 negative volumes, at row 4 \(2020-01-01T03:00:00Z\); nothing was imported: fix those rows, or pass --keep-invalid/);
+    const kept = join(dir, 'kept.duckdb');
+    expect(rrr(['data', 'import', file, '--symbol', 'X', '--timeframe', '1h', '--keep-invalid', '--db', kept]).status).toBe(0);
+    const validate = rrr(['data', 'validate', 'X', '--timeframe', '1h', '--db', kept, '--json']);
+    expect(validate.status).toBe(1);
+    expect(validate.json().reports[0].checks.find((c: { check: string }) => c.check === 'negative-volume')).toMatchObject({ severity: 'error', count: 1 });
+  });
+
+  it.each([
+    ['NaN', 'nan'],
+    ['inf', 'inf'],
+    ['1e400 (beyond a double)', '1e400'],
+    ['-Infinity', '-Infinity'],
+  ])('a %s price, even with --keep-invalid', (_name, value) => {
+    const file = join(dir, `price-${value}.csv`);
+    writeFileSync(file, csv([...good(HOURS.slice(0, 2)), `${HOURS[2]},10,${value},9,10,100`, ...good(HOURS.slice(3))]));
+    refused([file, '--symbol', 'X', '--timeframe', '1h', '--keep-invalid'], /has 1 NaN or infinite prices, at row 3 \(2020-01-01T02:00:00Z\); nothing was imported: fix or drop those rows \(--keep-invalid never stores them\)/);
+  });
+
+  it('an infinite volume, even with --keep-invalid', () => {
+    const file = join(dir, 'inf-volume.csv');
+    writeFileSync(file, csv([...good(HOURS.slice(0, 3)), `${HOURS[3]},10,11,9,10,inf`]));
+    refused([file, '--symbol', 'X', '--timeframe', '1h', '--keep-invalid'], /has 1 infinite volumes, at row 4 .*--keep-invalid never stores them/);
+  });
+
+  it.each([
+    ['BOOLEAN', 'close', 'true AS flag', ['--close-column', 'flag'], /Column "flag" of .*\.parquet is BOOLEAN: a price must be a number/],
+    ['struct', 'time', `{'t': i} AS ts`, ['--time-column', 'ts'], /Column "ts" of .*\.parquet is STRUCT\(t BIGINT\): a time must be a timestamp, a date, epoch seconds or milliseconds, or ISO-8601 text/],
+    ['list', 'volume', '[i, i] AS qty', ['--volume-column', 'qty'], /Column "qty" of .*\.parquet is BIGINT\[\]: a volume must be a number/],
+    ['BLOB', 'open', `'x'::BLOB AS raw`, ['--open-column', 'raw'], /Column "raw" of .*\.parquet is BLOB: a price must be a number/],
+  ])('a Parquet %s column mapped as the %s', async (name, _field, column, flags, message) => {
+    const file = join(dir, `typed-${name}.parquet`);
+    await parquet(file, `SELECT *, ${column} FROM (${HOURLY.replace('FROM range(4) t(i)', ', i FROM range(4) t(i)')})`);
+    refused([file, '--symbol', 'X', '--timeframe', '1h', ...flags], message);
+  });
+
+  it('an Arrow boolean column mapped as the close', () => {
+    const file = join(dir, 'bool.arrow');
+    const times = HOURS.map((t) => Date.parse(t));
+    const table = tableFromArrays({ timestamp: Float64Array.from(times), open: new Float64Array(4).fill(10), high: new Float64Array(4).fill(11), low: new Float64Array(4).fill(9), flag: [true, false, true, true] });
+    writeFileSync(file, tableToIPC(table, 'file'));
+    refused([file, '--symbol', 'X', '--timeframe', '1h', '--close-column', 'flag'], /Column "flag" of .*bool\.arrow is BOOLEAN \(Arrow Bool\): a price must be a number/);
+  });
+
+  it.each([
+    ['random bytes named .parquet', 'junk.parquet', () => Buffer.from([0x50, 0x41, 0x52, 0x00, 1, 2, 3, 0, 4, 5]), /junk\.parquet is not a Parquet file \(its magic bytes are missing\), though its extension says so: give a Parquet file\./],
+    ['a CSV named .parquet', 'text.parquet', () => csv(good()), /text\.parquet is not a Parquet file \(its magic bytes are missing\).*or rename a CSV file to end in \.csv\./],
+    ['a CSV named .arrow', 'text.arrow', () => csv(good()), /text\.arrow is not an Arrow IPC file \(its magic bytes are missing\)/],
+    ['a gzip-compressed CSV named .csv', 'packed.csv', () => gzipSync(csv(good())), /packed\.csv is gzip-compressed, not CSV text: uncompress it first\./],
+    ['binary data named .csv', 'binary.csv', () => Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]), /binary\.csv holds binary data, not CSV text/],
+    ['an empty file', 'empty.csv', () => '', /empty\.csv is empty: it needs a header and at least one row/],
+  ])('%s', (_name, file, content, message) => {
+    writeFileSync(join(dir, file), content());
+    refused([join(dir, file), '--symbol', 'X', '--timeframe', '1h'], message);
+  });
+
+  it('a Parquet file named .csv is refused with the extension to use', async () => {
+    const file = join(dir, 'really-parquet.csv');
+    await parquet(file, HOURLY);
+    refused([file, '--symbol', 'X', '--timeframe', '1h'], /really-parquet\.csv is a Parquet file, not CSV text as its extension says: rename it to end in \.parquet\./);
+  });
+
+  it('a FIFO is refused at once instead of hanging', () => {
+    const fifo = join(dir, 'pipe.csv');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo here: nothing to test
+    refused([fifo, '--symbol', 'X', '--timeframe', '1h'], /pipe\.csv is not a regular file \(a pipe, socket or device\)/);
+  });
+
+  // Root reads a chmod 000 file anyway, so the test runs the CLI as "nobody" when it can.
+  const asNobody = process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
+  it.skipIf(!asNobody)('an input file without read permission (run as the user nobody)', () => {
+    const shared = join(dir, 'perm');
+    mkdirSync(shared, { mode: 0o777 });
+    chmodSync(dir, 0o755);
+    chmodSync(shared, 0o777);
+    const file = join(shared, 'secret.csv');
+    writeFileSync(file, csv(good()));
+    chmodSync(file, 0o000);
+    const target = join(shared, 'store.duckdb');
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, join(process.cwd(), 'bin/run.js'), 'data', 'import', file, '--symbol', 'X', '--timeframe', '1h', '--db', target], { encoding: 'utf8', cwd: shared });
+    expect(r.stderr.trim()).toMatch(/^Error: Cannot read .*secret\.csv: permission denied; make it readable by this user/);
+    expect(r.status).toBe(1);
+    expect(existsSync(target)).toBe(false);
   });
 });
 

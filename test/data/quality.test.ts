@@ -177,6 +177,18 @@ describe('validateBars: prices and volume', () => {
     expect(r.warnings).toBe(2);
   });
 
+  it('flags infinite volume as an error of its own, neither negative nor missing', () => {
+    const rows = cleanHourly(20);
+    rows[5][5] = Infinity;
+    rows[8][5] = -Infinity;
+    const r = validateBars(bars(rows), h1);
+    expect(getCheck(r, 'infinite-volume')).toMatchObject({ severity: 'error', count: 2, locations: [{ row: 5 }, { row: 8 }] });
+    expect(getCheck(r, 'infinite-volume').message).toBe(`2 bars have infinite volume (first at row 5, ${new Date(rows[5][0]).toISOString().replace('.000Z', 'Z')}).`);
+    expect(getCheck(r, 'negative-volume').count).toBe(0);
+    expect(getCheck(r, 'nan-volume').count).toBe(0);
+    expect(r.errors).toBe(1);
+  });
+
   it('counts flat bars (O=H=L=C) as a warning', () => {
     const rows = cleanHourly(20);
     for (const i of [2, 3, 15]) rows[i] = [rows[i][0], 50, 50, 50, 50, 10];

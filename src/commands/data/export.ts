@@ -4,6 +4,9 @@ import { rangeFlags, timeframeFlag } from '../_flags.js';
 
 export default class DataExport extends RrrCommand {
   static override summary = 'Write a stored series to a Parquet, CSV or Arrow IPC file.';
+  static override description =
+    'The file is written under a temporary name beside --out and renamed into place when complete, so a full disk or a crash leaves no partial file. ' +
+    'An existing file is replaced only with --force; the store itself and any other DuckDB database are never overwritten.';
   static override examples = [
     '<%= config.bin %> data export BTC-USD --timeframe 1h --out btc.parquet',
     '<%= config.bin %> data export BTC-USD --timeframe 1h --from 2018-01-01 --to 2018-12-31 --out btc-2018.csv',
@@ -12,6 +15,7 @@ export default class DataExport extends RrrCommand {
   static override flags = {
     timeframe: timeframeFlag(),
     out: Flags.string({ char: 'o', description: 'output file: .parquet, .csv or .arrow', required: true }),
+    force: Flags.boolean({ description: 'replace --out if it exists (never the store or another DuckDB database)' }),
     ...rangeFlags,
   };
 
@@ -19,9 +23,10 @@ export default class DataExport extends RrrCommand {
     const { args, flags } = await this.parse(DataExport);
     const { parseRange } = await import('../../data/time.js');
     const { loadBars } = await import('../../data/load.js');
-    const { writeColumns, outputFormat } = await import('../../data/write.js');
-    const format = outputFormat(flags.out);
-    const bars = await loadBars({ symbol: args.symbol, timeframe: flags.timeframe, db: this.dbPath(flags.db), ...parseRange(flags.from, flags.to) });
+    const { writeColumns, assertOutputPath } = await import('../../data/write.js');
+    const db = this.dbPath(flags.db);
+    const format = assertOutputPath(flags.out, { db, force: flags.force });
+    const bars = await loadBars({ symbol: args.symbol, timeframe: flags.timeframe, db, ...parseRange(flags.from, flags.to) });
     await writeColumns(flags.out, [
       { name: 'timestamp', values: bars.time, kind: 'time' },
       { name: 'open', values: bars.open },
