@@ -3,11 +3,10 @@
  * a fresh import of N bars, then an upsert of N different bars over the same N times (every bar replaced,
  * the worst case: nothing can be appended). Run after `npm run build`:
  *
- *   npx tsx bench/import-memory.ts [rows, default 5000000] [--without-primary-key]
+ *   npx tsx bench/import-memory.ts [rows, default 5000000]
  *
- * --without-primary-key first makes the store by hand with the same tables but no PRIMARY KEY on bars (a
- * store rrr reads as schema version 1 and upgrades): DuckDB keeps a primary key's ART index in memory and
- * holds two copies of it while committing, which is most of what an import of millions of bars costs.
+ * (Schema version 3 dropped the primary key on bars: DuckDB kept its index in memory, twice while
+ * committing, which was most of what an import of millions of bars cost.)
  *
  * Peak RSS comes from GNU time (`/usr/bin/time -v`) when present, else from a wrapper that prints the
  * child's own `process.resourceUsage().maxRSS` when it exits. Targets: both under 1 GB.
@@ -21,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { benchmarkBars } from '../src/data/synthetic.js';
 
 const rows = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 5_000_000);
-const withoutPrimaryKey = process.argv.includes('--without-primary-key');
 if (!(Number.isInteger(rows) && rows > 1)) throw new Error(`Give a whole number of rows above 1, not "${process.argv[2]}".`);
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const TARGET_MB = 1024;
@@ -66,17 +64,7 @@ try {
   await writeCsv(first, 42);
   await writeCsv(second, 43);
   const db = join(dir, 'bench.duckdb');
-  if (withoutPrimaryKey) {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(db);
-    const connection = await instance.connect();
-    await connection.run(`CREATE TABLE bars (symbol VARCHAR NOT NULL, timeframe VARCHAR NOT NULL, time BIGINT NOT NULL, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE);
-CREATE TABLE series (symbol VARCHAR NOT NULL, timeframe VARCHAR NOT NULL, rows BIGINT NOT NULL, first_time BIGINT, last_time BIGINT, quality VARCHAR, updated_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (symbol, timeframe));
-CREATE VIEW bars_utc AS SELECT symbol, timeframe, make_timestamp(time * 1000) AS time, open, high, low, close, volume FROM bars;`);
-    connection.closeSync();
-    instance.closeSync();
-  }
-  console.log(`${rows.toLocaleString('en-US')} 1m bars${withoutPrimaryKey ? ' (store made without a primary key on bars)' : ''}, CSV ${(statSync(first).size / 2 ** 20).toFixed(0)} MB; peak RSS by ${gnuTime ? '/usr/bin/time -v' : 'process.resourceUsage()'}; target < ${TARGET_MB} MB each`);
+  console.log(`${rows.toLocaleString('en-US')} 1m bars, CSV ${(statSync(first).size / 2 ** 20).toFixed(0)} MB; peak RSS by ${gnuTime ? '/usr/bin/time -v' : 'process.resourceUsage()'}; target < ${TARGET_MB} MB each`);
   for (const [name, file] of [['import into an empty store', first], ['upsert over the same times', second]] as const) {
     const r = importPeak(file, db);
     console.log(`${name.padEnd(28)} peak RSS ${r.mb.toFixed(0).padStart(5)} MB  ${r.seconds.toFixed(1).padStart(6)} s  ${r.mb < TARGET_MB ? 'ok' : 'OVER TARGET'}  (${r.output})`);

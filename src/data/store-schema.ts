@@ -62,6 +62,26 @@ CREATE VIEW IF NOT EXISTS bars_utc AS
 CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
 CREATE TABLE IF NOT EXISTS ${TABLES.runs};`,
   },
+  {
+    // DuckDB keeps a primary key's index in memory, twice while committing: most of what importing millions
+    // of bars cost. upsertSeries, the only writer of bars, merges by time under the store's write lock, so
+    // the key guarded nothing it does not already guarantee (and tests).
+    version: 3,
+    description: 'bars without a primary key index (an import of millions of bars needs far less memory)',
+    sql: `CREATE TABLE bars_v3 (
+  symbol VARCHAR NOT NULL,
+  timeframe VARCHAR NOT NULL,
+  time BIGINT NOT NULL,          -- epoch ms, UTC, of the bar's label
+  open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE,
+  volume DOUBLE                  -- NULL where the source has no volume
+);
+INSERT INTO bars_v3 SELECT symbol, timeframe, time, open, high, low, close, volume FROM bars ORDER BY symbol, timeframe, time;
+DROP VIEW bars_utc;
+DROP TABLE bars;
+ALTER TABLE bars_v3 RENAME TO bars;
+CREATE VIEW bars_utc AS
+  SELECT symbol, timeframe, make_timestamp(time * 1000) AS time, open, high, low, close, volume FROM bars;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

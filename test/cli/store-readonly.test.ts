@@ -70,9 +70,10 @@ describe('read-only commands never change the store', () => {
     expect(fingerprint(old)).toEqual(before);
     const first = rrr(['data', 'import', 'datasets/demo-a_1d.csv', '--symbol', 'NEW', '--timeframe', '1d', '--db', old]);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/^Upgraded the store .*old\.duckdb from schema version 1 to 2: 2\. rrr_meta records the schema version; the runs table is created with the store\.\n$/);
+    expect(first.stderr).toMatch(/^Upgraded the store .*old\.duckdb from schema version 1 to 3: 2\. rrr_meta records the schema version; the runs table is created with the store; 3\. bars without a primary key index \(an import of millions of bars needs far less memory\)\.\n$/);
     const second = rrr(['data', 'import', 'datasets/demo-b_1d.csv', '--symbol', 'NEW2', '--timeframe', '1d', '--db', old]);
     expect(second.stderr).toBe('');
     expect(rrr(['data', 'list', '--json', '--db', old]).json().series.map((s: { symbol: string }) => s.symbol)).toEqual(['NEW', 'NEW2', 'OLD']);
+    expect(rrr(['data', 'show', 'OLD', '--timeframe', '1d', '--json', '--db', old]).json().bars).toEqual([{ time: '1970-01-01T00:00:00Z', open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }]);
   });
 });

@@ -123,7 +123,7 @@ describe('schema versions: reads never write, the first write migrates', () => {
     const path = join(tempDir(), 'new.duckdb');
     const rows = await withStore(path, { create: true }, (store) => store.rows('SELECT version, description FROM rrr_meta ORDER BY version'));
     expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
   });
 
   it('a store written before versions existed is read as version 1 without a byte written, and upgraded by the first write', async () => {
@@ -141,8 +141,12 @@ describe('schema versions: reads never write, the first write migrates', () => {
     // The first write upgrades it, and the data it held is still there.
     await withStore(path, { create: false }, (store) => upsertSeries(store, 'A', parseTimeframe('1h'), [bars]));
     const meta = await withStore(path, { readOnly: true }, (store) => store.rows('SELECT version FROM rrr_meta ORDER BY version'));
-    expect(meta.map((r) => r.version)).toEqual([1, 2]);
+    expect(meta.map((r) => r.version)).toEqual([1, 2, 3]);
     expect((await withStore(path, { readOnly: true }, listSeries)).map((s) => s.symbol)).toEqual(['A', 'OLD']);
+    // Migration 3 rebuilt bars without its primary key: the old bars survive, in time order.
+    expect(Array.from((await loadBars({ db: path, symbol: 'OLD', timeframe: '1h' })).close)).toEqual([1.5, 1.8]);
+    const constraints = await withStore(path, { readOnly: true }, (store) => store.rows("SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name = 'bars' AND constraint_type = 'PRIMARY KEY'"));
+    expect(constraints[0].n).toBe(0);
   });
 
   it('an empty DuckDB database reads as an empty store and becomes one on the first write', async () => {
@@ -161,7 +165,7 @@ describe('schema versions: reads never write, the first write migrates', () => {
     const path = join(tempDir(), 'newer.duckdb');
     await withStore(path, { create: true }, (store) => store.run("INSERT INTO rrr_meta (version, description) VALUES (99, 'from the future')"));
     const before = hash(path);
-    for (const options of OPENS) expect((await failure(Store.open(path, options))).message).toMatch(/has schema version 99, written by a newer rrr \(this one knows up to 2\)/);
+    for (const options of OPENS) expect((await failure(Store.open(path, options))).message).toMatch(/has schema version 99, written by a newer rrr \(this one knows up to 3\)/);
     expect(hash(path)).toBe(before);
   });
 
