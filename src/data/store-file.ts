@@ -40,6 +40,13 @@ function looksLike(head: Buffer, path: string): string {
   return 'another kind of file';
 }
 
+const hasMagic = (head: Buffer) => head.length >= 12 && head.subarray(8, 12).toString('latin1') === MAGIC;
+
+/** True when the file starts with DuckDB's main header: such a file is never overwritten as an output. */
+export function isDuckDbFile(path: string): boolean {
+  return hasMagic(readHead(path, 12));
+}
+
 /**
  * Checks `path` before DuckDB sees it, because DuckDB would open a FIFO (and hang), and treats some files
  * that are not databases in ways that lose what is written. Returns whether a store file exists there;
@@ -67,7 +74,7 @@ export function inspectStoreFile(path: string): 'missing' | 'duckdb' {
     throw new UserError(`--db ${path} is an empty file, not a DuckDB store: rrr creates the store itself, so delete the empty file or pass --db with another path.`, { code: 'RRR_DB_NOT_DUCKDB' });
   }
   const head = readHead(path, 16);
-  if (head.length < 12 || head.subarray(8, 12).toString('latin1') !== MAGIC) {
+  if (!hasMagic(head)) {
     throw new UserError(`--db ${path} is not a DuckDB database (it looks like ${looksLike(head, path)}) and was left untouched: pass --db with an rrr store or a new file path${/parquet|text|arrow/i.test(looksLike(head, path)) ? ', and import bar files with "rrr data import FILE --symbol S --timeframe TF"' : ''}.`, { code: 'RRR_DB_NOT_DUCKDB' });
   }
   return 'duckdb';

@@ -1,8 +1,9 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { quote, Store } from './store.js';
 import { UserError } from '../errors.js';
+import { isDuckDbFile } from './store-file.js';
 
 /** One output column. `time` columns hold epoch ms and are written as timestamps (ISO-8601 UTC in CSV). */
 export interface OutputColumn {
@@ -78,17 +79,6 @@ async function writeWithDuckDb(path: string, columns: readonly OutputColumn[], f
     await store.connection.run(`COPY (SELECT ${select} FROM out ORDER BY rowid) TO '${path.replace(/'/g, "''")}' (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`);
   } finally {
     store.close();
-  }
-}
-
-/** True when the file starts with DuckDB's main header (an 8-byte checksum, then "DUCK"). */
-function isDuckDbFile(path: string): boolean {
-  const head = Buffer.alloc(12);
-  const fd = openSync(path, 'r');
-  try {
-    return readSync(fd, head, 0, 12, 0) === 12 && head.subarray(8, 12).toString('latin1') === 'DUCK';
-  } finally {
-    closeSync(fd);
   }
 }
 
