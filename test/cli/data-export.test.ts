@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvBars } from '../helpers/shared.js';
-import { rrr, tempDir } from '../helpers/cli.js';
+import { rrr, tempDir, runsAsNobody, NOBODY_SKIP_REASON } from '../helpers/cli.js';
 
 const DEMO = resolve('datasets/demo-a_1d.csv');
 const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -78,8 +78,7 @@ describe('rrr data export never overwrites what it should not, and never leaves 
   });
 
   // Root writes anywhere, so the unwritable directory is tested as the user "nobody" when that is possible.
-  const asNobody = process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
-  it.skipIf(!asNobody)('an --out in a directory this user may not write to (run as the user nobody)', () => {
+  it.skipIf(!runsAsNobody)(`an --out in a directory this user may not write to (run as the user nobody)${runsAsNobody ? '' : ` (${NOBODY_SKIP_REASON})`}`, () => {
     chmodSync(dir, 0o755);
     chmodSync(db, 0o644);
     const locked = join(dir, 'locked');

@@ -6,7 +6,7 @@ import { tableToIPC, tableFromArrays } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/data/load.js';
 import { describeShared, readSharedCsv, sharedPath } from '../helpers/shared.js';
-import { rrr, tempDir } from '../helpers/cli.js';
+import { rrr, tempDir, runsAsNobody, NOBODY_SKIP_REASON } from '../helpers/cli.js';
 
 function csv(rows: string[], header = 'timestamp,open,high,low,close,volume'): string {
   return `${header}\n${rows.join('\n')}\n`;
@@ -230,8 +230,7 @@ describe('rrr data import refuses bad input before opening the store, and stores
   });
 
   // Root reads a chmod 000 file anyway, so the test runs the CLI as "nobody" when it can.
-  const asNobody = process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
-  it.skipIf(!asNobody)('an input file without read permission (run as the user nobody)', () => {
+  it.skipIf(!runsAsNobody)(`an input file without read permission (run as the user nobody)${runsAsNobody ? '' : ` (${NOBODY_SKIP_REASON})`}`, () => {
     const shared = join(dir, 'perm');
     mkdirSync(shared, { mode: 0o777 });
     chmodSync(dir, 0o755);

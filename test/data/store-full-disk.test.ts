@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../src/data/import.js';
+import { benchmarkBars } from '../../src/data/synthetic.js';
 import { listSeries } from '../../src/data/series.js';
 import { withStore } from '../../src/data/store.js';
 import { UserError } from '../../src/errors.js';
@@ -15,6 +16,16 @@ mkdirSync(dir);
 const mounted = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]).status === 0;
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
+/** 60,000 synthetic 1m bars (about 2.9 MB of doubles): more than what is left of the 2 MB disk. */
+function bigCsv(): string {
+  const bars = benchmarkBars(60_000);
+  const lines = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < bars.length; i++) lines.push(`${new Date(bars.time[i]).toISOString()},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}`);
+  const path = join(tempDir('rrr-full-src-'), 'big_1m.csv');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
 describe.skipIf(!mounted)(mounted ? 'a full disk' : 'a full disk (skipped: cannot mount a small tmpfs here; needs root on Linux)', () => {
   afterAll(() => {
     spawnSync('umount', [dir]);
@@ -24,8 +35,7 @@ describe.skipIf(!mounted)(mounted ? 'a full disk' : 'a full disk (skipped: canno
     const db = join(dir, 'store.duckdb');
     await withStore(db, { create: true }, (store) => importBars(store, ['datasets/demo-a_1d.csv'], { symbol: 'A', timeframe: '1d' }));
     const before = sha(db);
-    // 30,000 hourly bars do not fit in what is left of 2 MB.
-    const error = await withStore(db, { create: true }, (store) => importBars(store, ['../shared/datasets/btc-usd_1h.csv'], { symbol: 'BTC', timeframe: '1h' })).then(() => undefined, (e: unknown) => e);
+    const error = await withStore(db, { create: true }, (store) => importBars(store, [bigCsv()], { symbol: 'BIG', timeframe: '1m' })).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toBe(`The disk holding the store ${db} is full: the change was rolled back and nothing was stored; free some space and retry.`);
     expect(sha(db)).toBe(before);
@@ -34,7 +44,7 @@ describe.skipIf(!mounted)(mounted ? 'a full disk' : 'a full disk (skipped: canno
 
   it('a new store that does not fit leaves no file behind', async () => {
     const db = join(dir, 'new.duckdb');
-    const error = await withStore(db, { create: true }, (store) => importBars(store, ['../shared/datasets/btc-usd_1h.csv'], { symbol: 'BTC', timeframe: '1h' })).then(() => undefined, (e: unknown) => e);
+    const error = await withStore(db, { create: true }, (store) => importBars(store, [bigCsv()], { symbol: 'BIG', timeframe: '1m' })).then(() => undefined, (e: unknown) => e);
     expect((error as UserError).code).toBe('RRR_DISK_FULL');
     expect(readdirSync(dir).filter((f) => f.startsWith('new.duckdb') || f.includes('.creating'))).toEqual([]);
   });

@@ -32,3 +32,12 @@ export function rrr(args: readonly string[], options: { cwd?: string; env?: Reco
 export function tempDir(prefix = 'rrr-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/**
+ * Root reads and writes anything, so permission refusals are tested by running the CLI as the user "nobody".
+ * That needs root (for runuser) and a checkout that nobody may read: a clone under a private folder (mktemp -d
+ * is 0700) is not, and those tests then skip with this reason rather than fail.
+ */
+export const runsAsNobody: boolean =
+  process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, '--version'], { stdio: 'ignore' }).status === 0;
+export const NOBODY_SKIP_REASON = 'skipped: needs root and a checkout the user nobody can read';
