@@ -3,6 +3,7 @@
  * (standard deviation, skewness, kurtosis) and the lower tail (value at risk), in one read.
  */
 import { lowerTail, planBracket, resolveBracket, type LowerTail } from './select.js';
+import { centralPowerSums } from '../../stats/moments.js';
 
 export interface Distribution {
   /** Sums of squared, cubed and fourth-power deviations from `mean`. */
@@ -37,7 +38,7 @@ export function momentsAndTail(values: Float64Array, n: number, mean: number, p:
       });
     }
   } else {
-    moments(values, n, mean, acc);
+    centralPowerSums(values, n, mean, acc); // fills M2, M3, M4 (slots 0..2)
   }
   // Exact selection over everything: small input, or the sampled bracket missed (rare).
   tail ??= lowerTail(values, n, p);
@@ -52,22 +53,6 @@ const BELOW_SUM = 4;
 const LO_COUNT = 5;
 const HI_COUNT = 6;
 const MOMENT_SLOTS = 7;
-
-function moments(values: Float64Array, n: number, mean: number, out: Float64Array): void {
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = values[i] - mean;
-    const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
-  }
-  out[M2] = m2;
-  out[M3] = m3;
-  out[M4] = m4;
-}
 
 /**
  * Moments, plus what lies below, at and inside the bracket [lo, hi]: values strictly inside are copied
