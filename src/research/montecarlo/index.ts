@@ -1,0 +1,10 @@
+export { monteCarlo, mergeMonteCarlo, MONTE_CARLO_METHODS } from './montecarlo.js';
+export type { MonteCarloMethod, MonteCarloOptions, MonteCarloResult, MonteCarloSettings, MonteCarloActual } from './montecarlo.js';
+export { optimalBlockLength, stationaryBootstrapInto } from './block-bootstrap.js';
+export { bootstrapInto } from './bootstrap.js';
+export { permuteInto } from './permute.js';
+export { PathRng, pathSeed, splitmix32 } from './rng.js';
+export { wilsonInterval, summarizeRuin, type RuinSummary } from './ruin.js';
+export { quantileSorted, distribution, percentileRank, equityBands, bandSteps, BAND_PERCENTILES } from './summary.js';
+export type { Distribution, EquityBands } from './summary.js';
+export type { PathColumns, WalkSpec } from './walk.js';
