@@ -1,15 +1,10 @@
 import { allocateBars, type Bars } from './bars.js';
+import { Mulberry32 } from '../stats/mulberry32.js';
 
-/** mulberry32: the PRNG named by the standard benchmark, so any language reproduces the series bit for bit. */
+/** mulberry32 (src/stats/mulberry32.ts) as a function: the PRNG named by the standard benchmark. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Mulberry32(seed);
+  return () => rng.next();
 }
 
 const BENCHMARK_START_MS = Date.UTC(2000, 0, 1);

@@ -3,6 +3,7 @@
  * (seed, pathIndex), so a path's values never depend on which worker ran it or on how many paths came
  * before it in that worker: any split of [0, runs) gives the same paths, bit for bit.
  */
+import { Mulberry32 } from '../../stats/mulberry32.js';
 
 /**
  * splitmix32 (the 32-bit variant of Steele, Lea & Flood's SplitMix finalizer, as in bryc's PRNG list):
@@ -27,27 +28,8 @@ export function pathSeed(seed: number, pathIndex: number): number {
   return splitmix32((splitmix32(seed) ^ pathIndex) >>> 0);
 }
 
-/**
- * mulberry32 (the same generator as src/data/synthetic.ts) as a reusable object: reseeding a path
- * allocates nothing, unlike creating a closure per path.
- */
-export class PathRng {
-  private state = 0;
-
-  /** Restart the stream at `seed` (taken modulo 2^32). */
-  reset(seed: number): void {
-    this.state = seed >>> 0;
-  }
-
-  /** A uniform number in [0, 1) with 32 bits of resolution. */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
+/** A path's stream: mulberry32 (src/stats/mulberry32.ts) plus uniform indices. */
+export class PathRng extends Mulberry32 {
   /**
    * A uniform integer in [0, n). floor(u * n) with a 32-bit u: its bias is below n / 2^32 (under 1e-4
    * for a million items), far under Monte Carlo error, and it costs one draw.
