@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvBars } from '../helpers/shared.js';
-import { rrr, tempDir, runsAsNobody, NOBODY_SKIP_REASON } from '../helpers/cli.js';
+import { rrr, tempDir, runsAsNobody, NOBODY_SKIP_REASON, fileSha } from '../helpers/cli.js';
 
 const DEMO = resolve('datasets/demo-a_1d.csv');
-const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const hash = fileSha;
 
 describe('rrr data export never overwrites what it should not, and never leaves a partial file', () => {
   let dir: string;

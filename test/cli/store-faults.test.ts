@@ -1,10 +1,9 @@
 import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rrr, tempDir } from '../helpers/cli.js';
+import { rrr, tempDir, fileSha } from '../helpers/cli.js';
 
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const sha = fileSha;
 
 describe('--db that is not a store, and damaged stores: one sentence, nothing written', () => {
   let dir: string;

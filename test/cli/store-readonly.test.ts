@@ -1,12 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rrr, tempDir } from '../helpers/cli.js';
+import { rrr, tempDir, fileSha } from '../helpers/cli.js';
 
 /** Bytes and modification time: a read-only command must change neither. */
-const fingerprint = (path: string) => ({ sha: createHash('sha256').update(readFileSync(path)).digest('hex'), mtime: statSync(path).mtimeMs });
+const fingerprint = (path: string) => ({ sha: fileSha(path), mtime: statSync(path).mtimeMs });
 
 const READS: [string, string[]][] = [
   ['data list', ['data', 'list']],

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,9 +12,9 @@ import { makeBars } from '../../src/data/bars.js';
 import { benchmarkBars } from '../../src/data/synthetic.js';
 import { parseTimeframe } from '../../src/data/timeframe.js';
 import { UserError } from '../../src/errors.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir, fileSha } from '../helpers/cli.js';
 
-const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const hash = fileSha;
 
 /** Runs SQL on a DuckDB file directly, as another program (or an older rrr) would. */
 async function raw(path: string, sql: string): Promise<void> {

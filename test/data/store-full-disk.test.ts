@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../src/data/import.js';
@@ -8,13 +7,13 @@ import { benchmarkBars } from '../../src/data/synthetic.js';
 import { listSeries } from '../../src/data/series.js';
 import { withStore } from '../../src/data/store.js';
 import { UserError } from '../../src/errors.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir, fileSha } from '../helpers/cli.js';
 
 /** A 2 MB file system, when this process may mount one (root on Linux); otherwise the test says why it skips. */
 const dir = join(tempDir('rrr-full-'), 'disk');
 mkdirSync(dir);
 const mounted = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]).status === 0;
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const sha = fileSha;
 
 /** 60,000 synthetic 1m bars (about 2.9 MB of doubles): more than what is left of the 2 MB disk. */
 function bigCsv(): string {

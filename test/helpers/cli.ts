@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,3 +42,8 @@ export function tempDir(prefix = 'rrr-test-'): string {
 export const runsAsNobody: boolean =
   process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, '--version'], { stdio: 'ignore' }).status === 0;
 export const NOBODY_SKIP_REASON = 'skipped: needs root and a checkout the user nobody can read';
+
+/** SHA-256 of a file's bytes: "the command left it exactly as it was" in one comparison. */
+export function fileSha(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
