@@ -21,7 +21,7 @@ import { tradeStatsByAsset, type AssetTradeStats } from '../engine/metrics.js';
 import { ordersToObjects, tradesToObjects, type OrderRecord, type TradeRecord } from '../engine/records.js';
 import { reasonName } from '../engine/reasons.js';
 import type { SimOptions } from '../engine/types.js';
-import { assetCount } from '../strategies/define.js';
+import { assetCount, type AnyStrategy } from '../strategies/define.js';
 import { builtinStrategy, resolveStrategy } from '../strategies/registry.js';
 import type { RecordedSettings } from '../report/settings.js';
 import { formatNumber } from '../report/table.js';
@@ -211,7 +211,30 @@ function prepareOutDir(dir: string): void {
   }
 }
 
-export async function runBacktestJob(options: BacktestJobOptions): Promise<BacktestJobResult> {
+/** A backtest ready to run: the strategy, its checked data and settings. What optimize and walk-forward sweep over. */
+export interface PreparedBacktest {
+  strategy: AnyStrategy;
+  /** "built-in", or the strategy file's absolute path. */
+  source: string;
+  series: Bars[];
+  timeframe: string;
+  symbols: string[];
+  periodsPerYear: number;
+  periodsPerYearReason: string;
+  /** The user's settings with --size parsed (the strategy's own simDefaults are applied per run). */
+  sim: SimOptions;
+  align: AlignMode;
+  riskFreeRate?: number;
+  dataFingerprint: string;
+  /** Engine option names as the CLI spells them (stopLoss -> --stop-loss), for refusals. */
+  optionName: (key: string) => string;
+}
+
+/**
+ * Everything `rrr backtest` checks before it runs, without running: settings refused with a sentence, the
+ * strategy resolved, the data loaded and checked (prices, spacing), the annualization chosen.
+ */
+export async function prepareBacktest(options: BacktestJobOptions): Promise<PreparedBacktest> {
   if (options.periodsPerYear !== undefined && !(options.periodsPerYear > 0 && Number.isFinite(options.periodsPerYear))) {
     throw new UserError(`--periods-per-year ${options.periodsPerYear} is not valid: give the number of bars in a year, e.g. 252 for daily equities.`);
   }
@@ -222,7 +245,6 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
   const align = options.align ?? 'intersection';
   if (align !== 'intersection' && align !== 'union') throw new UserError(`--align ${String(align)} is not valid: use union or intersection.`);
   if (options.sim) checkSettings(options.sim);
-  if (options.outDir !== undefined) prepareOutDir(options.outDir);
   const strategy = await resolveStrategy(options.strategy);
   const source = builtinStrategy(options.strategy) ? 'built-in' : resolvePath(options.strategy);
   refuseSignalOnlySettings(strategy, { ...options.sim, ...(options.size === undefined ? {} : { size: { kind: 'percent', fraction: 1 } }) }, flagOf);
@@ -243,17 +265,35 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
       throw new UserError(`--stop-loss ${formatNumber(stop.value * 100)}% puts a long's stop at or below zero, where it never triggers: use less than 100%.`);
     }
   }
+  return {
+    strategy,
+    source,
+    series,
+    timeframe,
+    symbols,
+    periodsPerYear,
+    periodsPerYearReason: annual.reason,
+    sim,
+    align,
+    ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }),
+    dataFingerprint: fingerprintBars(series),
+    optionName: flagOf,
+  };
+}
+
+export async function runBacktestJob(options: BacktestJobOptions): Promise<BacktestJobResult> {
+  if (options.outDir !== undefined) prepareOutDir(options.outDir);
+  const { strategy, source, series, timeframe, symbols, periodsPerYear, periodsPerYearReason, sim, align, dataFingerprint } = await prepareBacktest(options);
   const backtest = runBacktest(series.length === 1 ? series[0] : series, { strategy, params: options.params, sim, periodsPerYear, riskFreeRate: options.riskFreeRate, source, optionName: flagOf });
   assertFiniteEquity(backtest, series[0]);
   const time = series[0].time;
   const from = formatTime(time[0]);
   const to = formatTime(time[time.length - 1]);
-  const dataFingerprint = fingerprintBars(series);
   const multi = series.length > 1;
   const recordedSettings: RecordedSettings = {
     ...(backtest.settings as unknown as RecordedSettings),
     periodsPerYear,
-    periodsPerYearReason: annual.reason,
+    periodsPerYearReason,
     ...(options.riskFreeRate ? { riskFreeRate: options.riskFreeRate } : {}),
     ...(Object.keys(backtest.implied).length > 0 ? { implied: backtest.implied as Record<string, unknown>, overridden: backtest.overridden } : {}),
     ...(multi ? { align } : {}),
@@ -279,7 +319,7 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
     symbols,
     timeframe,
     periodsPerYear,
-    periodsPerYearReason: annual.reason,
+    periodsPerYearReason,
     ...(multi ? { align } : {}),
     from,
     to,

@@ -2,13 +2,13 @@
  * One backtest, pure: bars and a strategy in; signals, simulation and metrics out. No I/O.
  * It composes a strategy with the engine, so it lives above both: the engine knows nothing of strategies.
  */
-import type { Bars } from '../data/bars.js';
+import { sliceBars, type Bars } from '../data/bars.js';
 import { UserError } from '../errors.js';
 import { computeMetrics } from '../engine/metrics.js';
-import type { Metrics } from '../engine/metrics.js';
+import type { MetricKey, Metrics } from '../engine/metrics.js';
 import { simulatePortfolio } from '../engine/portfolio.js';
 import { simulate } from '../engine/simulate.js';
-import type { Direction, PortfolioOptions, PortfolioResult, Signals, SimOptions, SimResult } from '../engine/types.js';
+import type { Direction, PortfolioOptions, PortfolioResult, Signals, SimBuffers, SimOptions, SimResult } from '../engine/types.js';
 import { assetCount, strategyParams, type AnyStrategy, type StrategyContext } from './define.js';
 
 export interface BacktestSpec {
@@ -23,6 +23,18 @@ export interface BacktestSpec {
   source?: string;
   /** How an option is spelled to the user (e.g. stopLoss -> --stop-loss), in refusals. Default: the option's name. */
   optionName?: (key: string) => string;
+  /**
+   * Simulate and measure bars [simulateFrom, end) only, with signals computed over all the bars given: the
+   * indicators at the first simulated bar are warmed up on the bars before it (walk-forward test windows).
+   */
+  simulateFrom?: number;
+  /** Compute only these metrics (computeMetrics' `only`): a sweep asks for its objective and constraints. Absent: all. */
+  metrics?: readonly MetricKey[];
+  /**
+   * Buffers the simulation writes its per-bar columns into instead of allocating them (a sweep reuses one set
+   * per thread). The result's columns are then views of them, valid until the buffers are reused.
+   */
+  buffers?: SimBuffers;
 }
 
 export interface BacktestResult {
@@ -67,6 +79,10 @@ export function refuseSignalOnlySettings(strategy: AnyStrategy, sim: SimOptions 
 }
 
 const SIGNAL_NAMES = ['entries', 'exits', 'shortEntries', 'shortExits'] as const;
+
+function sliceSignals(signals: Signals, from: number): Signals {
+  return Object.fromEntries(SIGNAL_NAMES.filter((name) => signals[name] !== undefined).map((name) => [name, signals[name]!.subarray(from)])) as Signals;
+}
 
 function strategyFailure(strategy: AnyStrategy, source: string | undefined, bars: number, problem: string): UserError {
   const where = source ? ` (${source})` : '';
@@ -121,6 +137,9 @@ export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): B
   refuseSignalOnlySettings(strategy, spec.sim, spec.optionName);
   const params = strategyParams(strategy, spec.params);
   const length = series[0].length;
+  const from = spec.simulateFrom ?? 0;
+  if (!(Number.isInteger(from) && from >= 0 && from < length - 1)) throw new RangeError(`simulateFrom ${from} must be a whole number from 0 to ${length - 2} (two bars or more are simulated).`);
+  const simulated = from === 0 ? series : series.map((b) => sliceBars(b, from, b.length));
   const warmup = call(strategy, source, length, 'warmup', () => strategy.warmup(params));
   if (warmup >= length) {
     throw new UserError(`${strategy.name} needs ${warmup} bars before its first signal (${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}) but the data has ${length}: choose a longer range or shorter windows.`, { exitCode: 1, code: 'RRR_TOO_FEW_BARS' });
@@ -135,24 +154,25 @@ export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): B
   let weights: Float64Array[] | undefined;
   if (strategy.signals) {
     const raw = checkSignals(strategy, source, length, call(strategy, source, length, 'signals', () => strategy.signals!(series[0], params, context)));
-    signals = forDirection(raw, sim.direction ?? 'long');
-    result = simulate(series[0], signals, sim);
+    signals = forDirection(from === 0 ? raw : sliceSignals(raw, from), sim.direction ?? 'long');
+    result = simulate(simulated[0], signals, sim, spec.buffers);
   } else {
     weights = checkWeights(strategy, source, length, assets, call(strategy, source, length, 'weights', () => strategy.weights!(series, params, context)));
+    if (from > 0) weights = weights.map((w) => w.subarray(from));
     const portfolio = Object.fromEntries(PORTFOLIO_KEYS.filter((k) => (sim as Record<string, unknown>)[k] !== undefined).map((k) => [k, (sim as Record<string, unknown>)[k]])) as PortfolioOptions;
-    result = simulatePortfolio(series, weights, portfolio);
+    result = simulatePortfolio(simulated, weights, portfolio);
   }
   const metrics = computeMetrics(
     {
-      time: series[0].time,
+      time: simulated[0].time,
       equity: result.equity,
       trades: result.trades,
       exposureBars: result.exposureBars,
       feesPaid: result.feesPaid,
       initialCash: result.options.cash,
-      benchmarkClose: series.length === 1 ? series[0].close : undefined,
+      benchmarkClose: simulated.length === 1 ? simulated[0].close : undefined,
     },
-    { periodsPerYear: spec.periodsPerYear, riskFreeRate: spec.riskFreeRate },
+    { periodsPerYear: spec.periodsPerYear, riskFreeRate: spec.riskFreeRate, only: spec.metrics },
   );
   return { strategy: strategy.name, params, settings: result.options, implied, overridden, signals, weights, result, metrics };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
@@ -134,10 +134,15 @@ describe('rrr installed globally from a packed tarball', () => {
 });
 
 describe('npx rrr in the repository', () => {
-  it('prints no npm warning', () => {
-    const run = spawnSync('npx', ['rrr', '--version'], { cwd: repoRoot, env: userEnv(), encoding: 'utf8', input: '' });
-    expect(run.status).toBe(0);
+  it('prints no npm warning, and leaves the built dist/ in place', () => {
+    // A fresh npm cache makes npx install this checkout into it, as on a user's first `npx rrr`: that runs
+    // the package's prepare script here, which must not rebuild (and so briefly remove) dist/.
+    const built = statSync(join(repoRoot, 'dist', 'index.js'));
+    const run = spawnSync('npx', ['rrr', '--version'], { cwd: repoRoot, env: userEnv({ npm_config_cache: tempDir('rrr-npx-cache-') }), encoding: 'utf8', input: '' });
+    expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^rrr-backtest\/\d+\.\d+\.\d+ /);
     expect(run.stderr).toBe('');
+    const after = statSync(join(repoRoot, 'dist', 'index.js'));
+    expect([after.ino, after.mtimeMs]).toEqual([built.ino, built.mtimeMs]);
   });
 });

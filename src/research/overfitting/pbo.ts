@@ -43,6 +43,33 @@ export function checkSplits(splits: number, rows: number): void {
 }
 
 /**
+ * One series' CSCV block statistics: with blockSize = floor(T / S) and the first T mod S rows skipped, block
+ * b's mean goes to means[offset + b] and its sum of squared deviations to m2s[offset + b] (two passes per
+ * block, no allocation). Returns the row of the first non-finite return (nothing is then trusted), else undefined.
+ */
+export function blockStatsInto(returns: ArrayLike<number>, splits: number, means: Float64Array, m2s: Float64Array, offset = 0): number | undefined {
+  const rows = returns.length;
+  const blockSize = Math.floor(rows / splits);
+  const droppedRows = rows - blockSize * splits;
+  for (let b = 0; b < splits; b++) {
+    const start = droppedRows + b * blockSize;
+    const end = start + blockSize;
+    let sum = 0;
+    for (let t = start; t < end; t++) {
+      const x = returns[t];
+      if (!Number.isFinite(x)) return t;
+      sum += x;
+    }
+    const mean = sum / blockSize;
+    let m2 = 0;
+    for (let t = start; t < end; t++) m2 += (returns[t] - mean) ** 2;
+    means[offset + b] = mean;
+    m2s[offset + b] = m2;
+  }
+  return undefined;
+}
+
+/**
  * Sufficient statistics of N return series over S equal blocks of rows, filled either one whole series
  * at a time (`addColumn`, as a sweep finishes its trials) or one row of N returns at a time (`addRow`, as a
  * file is read). When T is not a multiple of S the first T mod S rows (the oldest) are skipped, so every
@@ -85,21 +112,24 @@ export class CscvBlocks {
     if (returns.length !== this.rows) throw new RangeError(`configuration ${j} has ${returns.length} returns; every configuration needs ${this.rows}.`);
     if (this.rowsAdded > 0) throw new RangeError('CscvBlocks: fill by rows or by columns, not both.');
     if (this.filled[j]) throw new RangeError(`configuration ${j} was already added.`);
-    const { splits, blockSize, droppedRows } = this;
-    for (let b = 0; b < splits; b++) {
-      const start = droppedRows + b * blockSize;
-      const end = start + blockSize;
-      let sum = 0;
-      for (let t = start; t < end; t++) {
-        const x = returns[t];
-        if (!Number.isFinite(x)) throw new RangeError(`configuration ${j} has a non-finite return (${x}) at row ${t}.`);
-        sum += x;
-      }
-      const mean = sum / blockSize;
-      let m2 = 0;
-      for (let t = start; t < end; t++) m2 += (returns[t] - mean) ** 2;
-      this.means[j * splits + b] = mean;
-      this.m2s[j * splits + b] = m2;
+    const problem = blockStatsInto(returns, this.splits, this.means, this.m2s, j * this.splits);
+    if (problem !== undefined) throw new RangeError(`configuration ${j} has a non-finite return (${returns[problem]}) at row ${problem}.`);
+    this.filled[j] = 1;
+    this.filledColumns++;
+  }
+
+  /**
+   * Takes configuration `j`'s block statistics as computed elsewhere (a worker ran blockStatsInto over the
+   * same T rows): means at stats[0..S), sums of squared deviations at stats[S..2S).
+   */
+  addBlockStats(j: number, stats: ArrayLike<number>): void {
+    if (!(Number.isInteger(j) && j >= 0 && j < this.configurations)) throw new RangeError(`configuration index ${j} is outside 0..${this.configurations - 1}.`);
+    if (stats.length !== 2 * this.splits) throw new RangeError(`configuration ${j} has ${stats.length} block statistics; ${this.splits} splits need ${2 * this.splits}.`);
+    if (this.rowsAdded > 0) throw new RangeError('CscvBlocks: fill by rows or by columns, not both.');
+    if (this.filled[j]) throw new RangeError(`configuration ${j} was already added.`);
+    for (let b = 0; b < this.splits; b++) {
+      this.means[j * this.splits + b] = stats[b];
+      this.m2s[j * this.splits + b] = stats[this.splits + b];
     }
     this.filled[j] = 1;
     this.filledColumns++;

@@ -1,0 +1,120 @@
+/**
+ * Runs a sweep's trials in the calling thread. It is the one implementation of a trial: the worker pool runs
+ * this same code in each worker, on the bars it was sent once.
+ */
+import type { Bars } from '../../data/bars.js';
+import { sliceBars } from '../../data/bars.js';
+import { METRIC_KEYS, type MetricKey } from '../../engine/metrics.js';
+import { isUserError } from '../../errors.js';
+import { IndicatorCache, withIndicatorCache } from '../../indicators/cache.js';
+import { blockStatsInto } from '../overfitting/pbo.js';
+import { returnMoments } from '../overfitting/sharpe-stats.js';
+import { runBacktest } from '../../strategies/backtest.js';
+import type { AnyStrategy } from '../../strategies/define.js';
+import { resolveStrategy } from '../../strategies/registry.js';
+import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
+
+/** Per-bar simple returns of an equity curve: n - 1 of them. */
+export function equityReturns(equity: Float64Array): Float64Array {
+  const out = new Float64Array(Math.max(0, equity.length - 1));
+  for (let i = 1; i < equity.length; i++) out[i - 1] = equity[i] / equity[i - 1] - 1;
+  return out;
+}
+
+export function checkRange(range: BarRange, length: number): void {
+  if (!(Number.isInteger(range.from) && Number.isInteger(range.to) && range.from >= 0 && range.to <= length && range.to - range.from >= 2)) {
+    throw new RangeError(`bar range [${range.from}, ${range.to}) must lie within the ${length} bars and hold 2 bars or more.`);
+  }
+}
+
+/**
+ * Bars [0, to) of the series, the same objects from trial to trial: the indicator cache knows its inputs by
+ * identity, so a fresh slice per trial would miss every time.
+ */
+const prefixes = new WeakMap<readonly Bars[], Map<number, Bars[]>>();
+
+function prefixOf(bars: readonly Bars[], to: number): readonly Bars[] {
+  if (to === bars[0].length) return bars;
+  let byEnd = prefixes.get(bars);
+  if (!byEnd) prefixes.set(bars, (byEnd = new Map()));
+  let prefix = byEnd.get(to);
+  if (!prefix) {
+    // A walk-forward visits a few ends, again and again: keep the last few.
+    if (byEnd.size >= 8) byEnd.delete(byEnd.keys().next().value!);
+    byEnd.set(to, (prefix = bars.map((b) => sliceBars(b, 0, to))));
+  }
+  return prefix;
+}
+
+/** One trial on `bars` (signals on [0, to), simulation on [from, to)). */
+export function runTrial(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, range: BarRange, trial: TrialInput): TrialOutput {
+  try {
+    const prefix = prefixOf(bars, range.to);
+    const result = runBacktest(prefix.length === 1 ? prefix[0] : prefix, {
+      strategy,
+      params: trial.params,
+      sim: spec.sim,
+      periodsPerYear: spec.periodsPerYear,
+      riskFreeRate: spec.riskFreeRate,
+      simulateFrom: range.from,
+    });
+    const keys: readonly MetricKey[] = spec.metrics ?? METRIC_KEYS;
+    const metrics: TrialOutput['metrics'] = {};
+    for (const key of keys) {
+      const value = result.metrics[key];
+      metrics[key] = typeof value === 'number' && Number.isFinite(value) ? value : null;
+    }
+    const returns = equityReturns(result.result.equity);
+    const output: TrialOutput = { number: trial.number, metrics, moments: returnMoments(returns) };
+    if (spec.pboSplits > 0) {
+      const S = spec.pboSplits;
+      const stats = new Float64Array(2 * S);
+      const bad = blockStatsInto(returns, S, stats, stats.subarray(S));
+      if (bad !== undefined) throw new RangeError(`the equity has a non-finite return at bar ${range.from + bad + 1}`);
+      output.blocks = stats;
+    }
+    return output;
+  } catch (error) {
+    if (!(isUserError(error) || error instanceof RangeError)) throw error;
+    return { number: trial.number, metrics: {}, error: (error as Error).message };
+  }
+}
+
+/** An Evaluator in this thread (concurrency 1): tests, small sweeps, and what each pool worker runs. */
+export class InThreadEvaluator implements Evaluator {
+  readonly concurrency = 1;
+  /** Indicators computed once per distinct input and parameters across this evaluator's trials. */
+  readonly indicatorCache: IndicatorCache;
+  private bars: readonly Bars[] = [];
+  private strategies = new Map<string, AnyStrategy>();
+
+  constructor(options: { indicatorCacheBytes?: number } = {}) {
+    this.indicatorCache = new IndicatorCache(options.indicatorCacheBytes);
+  }
+
+  async load(bars: readonly Bars[]): Promise<void> {
+    this.bars = [...bars];
+    this.indicatorCache.clear();
+  }
+
+  async strategy(name: string): Promise<AnyStrategy> {
+    let s = this.strategies.get(name);
+    if (!s) {
+      s = await resolveStrategy(name);
+      this.strategies.set(name, s);
+    }
+    return s;
+  }
+
+  async run(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]> {
+    if (this.bars.length === 0) throw new RangeError('load(bars) must come before run().');
+    checkRange(range, this.bars[0].length);
+    const strategy = await this.strategy(spec.strategy);
+    return withIndicatorCache(this.indicatorCache, () => trials.map((t) => runTrial(strategy, this.bars, spec, range, t)));
+  }
+
+  async close(): Promise<void> {
+    this.bars = [];
+    this.indicatorCache.clear();
+  }
+}
