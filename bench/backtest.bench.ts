@@ -36,6 +36,15 @@ export async function backtestBenchmarks(): Promise<Measurement[]> {
     };
     check(reused().finalEquity === runBacktest(bars, spec).metrics.finalEquity, 'the reused-buffer path gives the same result');
     rows.push(await measure(`  the same with output buffers reused across runs (a sweep's path), N=${label}`, reused, { runs: 21, warmup: 5 }));
+    // A sweep trial asks only for its objective and constraints: computeMetrics skips the passes they do not read.
+    const cross = crossSignals(sma(bars.close, 10), sma(bars.close, 50));
+    const r = simulate(bars, { entries: cross.entries, exits: cross.exits }, { fill: 'close', feeRate: 0.001 });
+    const input = { time: bars.time, equity: r.equity, trades: r.trades, exposureBars: r.exposureBars, feesPaid: r.feesPaid, initialCash: 10_000, benchmarkClose: bars.close };
+    const full = computeMetrics(input, { periodsPerYear: 525_600 });
+    const some = computeMetrics(input, { periodsPerYear: 525_600, only: ['sharpe', 'tradeCount'] });
+    check(some.sharpe === full.sharpe && some.tradeCount === full.tradeCount, 'metrics on demand give the full values');
+    rows.push(await measure(`  all metrics of one run, N=${label}`, () => computeMetrics(input, { periodsPerYear: 525_600 }), { runs: 21, warmup: 5 }));
+    rows.push(await measure(`  only sharpe + tradeCount (a sweep trial's objective and constraint), N=${label}`, () => computeMetrics(input, { periodsPerYear: 525_600, only: ['sharpe', 'tradeCount'] }), { runs: 21, warmup: 5 }));
     const ref = fusedSmaCross(bars.close, 10, 50, 0.001, 10_000);
     check(Math.abs(ref.finalValue - runBacktest(bars, spec).result.finalEquity) < 1e-6 * ref.finalValue, 'the reference loop agrees with the engine');
     rows.push(await measure(`  plain fused reference loop (SMA + cross + simulation), N=${label}`, () => fusedSmaCross(bars.close, 10, 50, 0.001, 10_000), { runs: 21, warmup: 5 }));

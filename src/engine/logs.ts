@@ -1,8 +1,23 @@
+import { trialScratch } from '../indicators/cache.js';
 import type { OrderLog, TradeLog } from './types.js';
 
-/** Preallocated, growable order and trade columns (grown by doubling, trimmed to `count` at the end). */
+/**
+ * Preallocated, growable order and trade columns (grown by doubling, trimmed to `count` at the end). In a sweep
+ * trial (withTrialScratch) they come from the trial's scratch: an earlier trial's log, emptied. Rows past
+ * `count` are never read, so the stale values there change nothing.
+ */
+
+function emptied<L extends { count: number }>(log: L): L {
+  log.count = 0;
+  return log;
+}
 
 export function allocateOrderLog(capacity: number): OrderLog {
+  const scratch = trialScratch();
+  return scratch === undefined ? newOrderLog(capacity) : scratch.take('orderLog', () => newOrderLog(capacity), emptied);
+}
+
+function newOrderLog(capacity: number): OrderLog {
   const c = Math.max(16, capacity | 0);
   return {
     bar: new Int32Array(c),
@@ -76,6 +91,11 @@ export function trimOrderLog(log: OrderLog): OrderLog {
 }
 
 export function allocateTradeLog(capacity: number): TradeLog {
+  const scratch = trialScratch();
+  return scratch === undefined ? newTradeLog(capacity) : scratch.take('tradeLog', () => newTradeLog(capacity), emptied);
+}
+
+function newTradeLog(capacity: number): TradeLog {
   const c = Math.max(16, capacity | 0);
   return {
     asset: new Int32Array(c),

@@ -54,14 +54,24 @@ function signalColumns(signals: Signals, n: number, direction: Direction): Signa
   if (direction === 'both' && !hasLong && !hasShort) {
     throw new RangeError(`direction 'both' needs signals.entries or signals.shortEntries (got neither)`);
   }
-  let zeros: Uint8Array | undefined;
-  const col = (c: Uint8Array | undefined) => c ?? (zeros ??= new Uint8Array(n));
+  const col = (c: Uint8Array | undefined) => c ?? noSignals(n);
   return {
     entries: col(signals.entries),
     exits: col(signals.exits),
     shortEntries: col(signals.shortEntries),
     shortExits: col(signals.shortExits),
   };
+}
+
+/**
+ * A column of n zeros standing for a signal column not given, shared by every call (the loop only reads
+ * signal columns): a long-only run no longer allocates and zeroes a byte per bar for its absent short side.
+ * It holds one byte per bar of the longest series simulated in this thread.
+ */
+let zeroColumn = new Uint8Array(0);
+function noSignals(n: number): Uint8Array {
+  if (zeroColumn.length < n) zeroColumn = new Uint8Array(n);
+  return zeroColumn.subarray(0, n);
 }
 
 function outputColumn(given: Float64Array | undefined, n: number, name: string): Float64Array {
@@ -101,9 +111,28 @@ function closingPart(action: number): number {
   return action === ACT_CLOSE ? ACT_CLOSE : 0;
 }
 
-/** First bar >= t where a flat account sees an entry signal (a or b set), or n. */
-function skipFlat(t: number, n: number, a: Uint8Array, b: Uint8Array): number {
-  while (t < n && a[t] === 0 && b[t] === 0) t++;
+/**
+ * The signal column's bytes four at a time, or null when its start is not 4-byte aligned (a subarray at an odd
+ * offset): most bars carry no signal, and reading a word per four bars makes the scan for the next one 4x shorter.
+ */
+function words(column: Uint8Array): Uint32Array | null {
+  return column.byteOffset % 4 === 0 ? new Uint32Array(column.buffer, column.byteOffset, column.length >>> 2) : null;
+}
+
+/** First bar in [t, end) where a or b is set, or end; aw and bw are words() of a and b. */
+function nextSignal(t: number, end: number, a: Uint8Array, b: Uint8Array, aw: Uint32Array | null, bw: Uint32Array | null): number {
+  if (aw !== null && bw !== null && end - t > 8) {
+    while ((t & 3) !== 0) {
+      if ((a[t] | b[t]) !== 0) return t;
+      t++;
+    }
+    // Words wholly before `end`; the first word with a set byte is finished byte by byte below.
+    const wordEnd = end >>> 2;
+    let k = t >>> 2;
+    while (k < wordEnd && (aw[k] | bw[k]) === 0) k++;
+    t = k << 2;
+  }
+  while (t < end && (a[t] | b[t]) === 0) t++;
   return t;
 }
 
@@ -130,6 +159,8 @@ function skipLong(
   close: Float64Array,
   x1: Uint8Array,
   x2: Uint8Array,
+  w1: Uint32Array | null,
+  w2: Uint32Array | null,
   equity: Float64Array,
 ): number {
   const pos = book.pos;
@@ -137,10 +168,9 @@ function skipLong(
   const target = book.target;
   let stop = book.stop;
   if (!hasStops) {
-    while (t < end && x1[t] === 0 && x2[t] === 0) {
-      equity[t] = cash + pos * close[t];
-      t++;
-    }
+    // Nothing but a signal ends the stretch: find it, then write equity without reading the signals again.
+    const s = nextSignal(t, end, x1, x2, w1, w2);
+    for (; t < s; t++) equity[t] = cash + pos * close[t];
     return t;
   }
   if (!hasTrail) {
@@ -179,6 +209,8 @@ function skipShort(
   close: Float64Array,
   x1: Uint8Array,
   x2: Uint8Array,
+  w1: Uint32Array | null,
+  w2: Uint32Array | null,
   equity: Float64Array,
 ): number {
   const pos = book.pos;
@@ -186,10 +218,9 @@ function skipShort(
   const target = book.target;
   let stop = book.stop;
   if (!hasStops) {
-    while (t < end && x1[t] === 0 && x2[t] === 0) {
-      equity[t] = cash + pos * close[t];
-      t++;
-    }
+    // Nothing but a signal ends the stretch: find it, then write equity without reading the signals again.
+    const s = nextSignal(t, end, x1, x2, w1, w2);
+    for (; t < s; t++) equity[t] = cash + pos * close[t];
     return t;
   }
   if (!hasTrail) {
@@ -270,6 +301,13 @@ interface LoopInput {
   flatB: Uint8Array;
   longB: Uint8Array;
   shortB: Uint8Array;
+  /** words() of the columns scanned for the next signal. */
+  flatAw: Uint32Array | null;
+  flatBw: Uint32Array | null;
+  exitsW: Uint32Array | null;
+  longBw: Uint32Array | null;
+  shortExitsW: Uint32Array | null;
+  shortBw: Uint32Array | null;
   equity: Float64Array;
   fillOpen: boolean;
   longOn: boolean;
@@ -285,6 +323,7 @@ interface LoopInput {
 function runLoop(input: LoopInput): number {
   const { book, n, open, high, low, close, entries, exits, shortEntries, shortExits } = input;
   const { flatA, flatB, longB, shortB, fillOpen, longOn, shortOn, hasStops, hasTrail, maxHold, stopFirst, closeAtEnd } = input;
+  const { flatAw, flatBw, exitsW, longBw, shortExitsW, shortBw } = input;
   const equityOut = input.equity;
   // closeAtEnd: the last bar always takes the full step, which closes what is still open at its fill.
   const last = closeAtEnd ? n - 1 : -1;
@@ -303,14 +342,14 @@ function runLoop(input: LoopInput): number {
       const cash0 = book.cash;
       let s: number;
       if (pos0 === 0) {
-        s = skipFlat(t, n, flatA, flatB);
+        s = nextSignal(t, n, flatA, flatB, flatAw, flatBw);
         constant(equityOut, cash0, t, s);
       } else {
         const end = maxHold > 0 ? Math.min(scanEnd, book.entryBar + maxHold) : scanEnd;
         s =
           pos0 > 0
-            ? skipLong(book, t, end, hasStops, hasTrail, open, high, low, close, exits, longB, equityOut)
-            : skipShort(book, t, end, hasStops, hasTrail, open, high, low, close, shortExits, shortB, equityOut);
+            ? skipLong(book, t, end, hasStops, hasTrail, open, high, low, close, exits, longB, exitsW, longBw, equityOut)
+            : skipShort(book, t, end, hasStops, hasTrail, open, high, low, close, shortExits, shortB, shortExitsW, shortBw, equityOut);
         exposure += s - t;
       }
       t = s;
@@ -392,6 +431,10 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
   const book = new Book(o, bars, n >>> 6);
   const longOn = o.direction !== 'short';
   const shortOn = o.direction !== 'long';
+  const flatA = longOn ? entries : shortEntries;
+  const flatB = shortOn ? shortEntries : entries;
+  const longB = shortOn ? shortEntries : exits;
+  const shortB = longOn ? entries : shortExits;
   const exposure = runLoop({
     book,
     n,
@@ -404,10 +447,16 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
     shortEntries,
     shortExits,
     // Interrupt columns for the quiet-bar scans: a bar where either is set goes through the full step.
-    flatA: longOn ? entries : shortEntries,
-    flatB: shortOn ? shortEntries : entries,
-    longB: shortOn ? shortEntries : exits,
-    shortB: longOn ? entries : shortExits,
+    flatA,
+    flatB,
+    longB,
+    shortB,
+    flatAw: words(flatA),
+    flatBw: words(flatB),
+    exitsW: words(exits),
+    longBw: words(longB),
+    shortExitsW: words(shortExits),
+    shortBw: words(shortB),
     equity: equityOut,
     fillOpen: o.fill === 'open',
     longOn,

@@ -7,7 +7,8 @@
  * few percent of returns near the 5 % quantile; no allocation per element.
  */
 import { formatTime } from '../../data/time.js';
-import { momentsAndTail } from './distribution.js';
+import { METRIC_KEYS } from './descriptions.js';
+import { moments, momentsAndTail, type Distribution } from './distribution.js';
 import {
   EQ_DEPTH_SUM,
   EQ_DOWNSIDE_SQUARES,
@@ -20,8 +21,8 @@ import {
   equityPass,
 } from './kernels.js';
 import { finiteOrNull } from './finite.js';
-import { openTrades, tradeMetrics } from './trades.js';
-import type { Metrics, MetricsInput, MetricsOptions } from './types.js';
+import { closedTradeCount, openTrades, TRADE_METRIC_KEYS, tradeMetrics } from './trades.js';
+import type { MetricKey, Metrics, MetricsInput, MetricsOptions } from './types.js';
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365.25 * DAY_MS;
@@ -52,6 +53,13 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
   const periodsPerYear = options?.periodsPerYear ?? observedPeriodsPerYear(time);
   const riskFreeRate = options?.riskFreeRate ?? 0;
   checkInput(input, periodsPerYear, riskFreeRate);
+  const only = options?.only;
+  const asked = only === undefined ? null : askedSet(only);
+  const wants = (key: MetricKey) => asked === null || asked.has(key);
+  const wantsAny = (keys: readonly MetricKey[]) => asked === null || keys.some((k) => asked.has(k));
+  const needTail = wantsAny(TAIL_KEYS);
+  const needMoments = needTail || wantsAny(MOMENT_KEYS);
+  const needEquity = needMoments || wantsAny(EQUITY_PASS_KEYS);
 
   const n = equity.length;
   const returnCount = n > 0 ? n - 1 : 0;
@@ -60,16 +68,19 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
 
   // Pass 1 over equity: sum of per-bar returns, downside squares, drawdown episodes.
   if (!warmedUp && n > 4096) warmUp();
-  const returns = returnsBuffer(returnCount);
-  const pass = n > 0 ? equityPass(equity, time, rfPerPeriod, returns, new Float64Array(EQ_SLOTS)) : new Float64Array(EQ_SLOTS);
+  const returns = returnsBuffer(needEquity ? returnCount : 0);
+  const pass = n > 0 && needEquity ? equityPass(equity, time, rfPerPeriod, returns, new Float64Array(EQ_SLOTS)) : new Float64Array(EQ_SLOTS);
   const returnSum = pass[EQ_RETURN_SUM];
   const downsideSquares = pass[EQ_DOWNSIDE_SQUARES];
   // A NaN or infinite equity value makes every return-based and drawdown metric null.
-  const equityFinite = n > 0 && Number.isFinite(equity[0]) && Number.isFinite(returnSum);
+  const equityFinite = needEquity && n > 0 && Number.isFinite(equity[0]) && Number.isFinite(returnSum);
+  const hasReturns = equityFinite && returnCount > 0;
 
   // Pass 2 over the returns: central moments and the lower tail in one read (may reorder the scratch returns).
   const mean = returnCount > 0 ? returnSum / returnCount : NaN;
-  const dist = equityFinite && returnCount > 0 ? momentsAndTail(returns, returnCount, mean, VAR_TAIL) : null;
+  let dist: Distribution | null = null;
+  if (hasReturns && needTail) dist = momentsAndTail(returns, returnCount, mean, VAR_TAIL);
+  else if (hasReturns && needMoments) dist = { ...moments(returns, returnCount, mean), quantile: NaN, tailMean: NaN };
   const m2 = dist ? dist.m2 : NaN;
   const std = returnCount >= 2 ? Math.sqrt(m2 / (returnCount - 1)) : NaN;
   const flat = std === 0 || std <= ZERO_SPREAD * Math.abs(mean);
@@ -81,16 +92,18 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
   let kurtosis: number | null = null;
   let valueAtRisk95Pct: number | null = null;
   let conditionalValueAtRisk95Pct: number | null = null;
-  if (dist) {
-    if (returnCount >= 2) {
-      annualVolatilityPct = flat ? 0 : std * annualizer * 100;
-      if (!flat) sharpe = ((mean - rfPerPeriod) / std) * annualizer;
-      const k = returnCount;
-      if (k >= 3 && !flat) skew = (k * dist.m3) / ((k - 1) * (k - 2) * std * std * std);
-      if (k >= 4 && !flat) kurtosis = ((k - 1) / ((k - 2) * (k - 3))) * ((k * (k + 1) * dist.m4) / (m2 * m2) - 3 * (k - 1));
-    }
+  if (dist && returnCount >= 2) {
+    annualVolatilityPct = flat ? 0 : std * annualizer * 100;
+    if (!flat) sharpe = ((mean - rfPerPeriod) / std) * annualizer;
+    const k = returnCount;
+    if (k >= 3 && !flat) skew = (k * dist.m3) / ((k - 1) * (k - 2) * std * std * std);
+    if (k >= 4 && !flat) kurtosis = ((k - 1) / ((k - 2) * (k - 3))) * ((k * (k + 1) * dist.m4) / (m2 * m2) - 3 * (k - 1));
+  }
+  if (hasReturns) {
     const downsideDeviation = Math.sqrt(downsideSquares / returnCount);
     if (downsideDeviation > 0) sortino = ((mean - rfPerPeriod) / downsideDeviation) * annualizer;
+  }
+  if (dist) {
     valueAtRisk95Pct = -dist.quantile * 100;
     conditionalValueAtRisk95Pct = -dist.tailMean * 100;
   }
@@ -107,14 +120,14 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
   const calmar = cagrPct !== null && maxDrawdownPct !== null && maxDrawdownPct > 0 ? cagrPct / maxDrawdownPct : null;
 
   const metrics: Metrics = {
-    startTime: n > 0 ? isoTime(time[0]) : null,
-    endTime: n > 0 ? isoTime(time[n - 1]) : null,
+    startTime: n > 0 && wants('startTime') ? isoTime(time[0]) : null,
+    endTime: n > 0 && wants('endTime') ? isoTime(time[n - 1]) : null,
     durationDays: n > 0 ? elapsedMs / DAY_MS : null,
     bars: n,
     exposurePct: n > 0 ? (input.exposureBars / n) * 100 : null,
     finalEquity,
     totalReturnPct,
-    buyAndHoldReturnPct: input.benchmarkClose ? buyAndHoldPct(input.benchmarkClose) : null,
+    buyAndHoldReturnPct: input.benchmarkClose && wants('buyAndHoldReturnPct') ? buyAndHoldPct(input.benchmarkClose) : null,
     cagrPct,
     annualVolatilityPct,
     sharpe,
@@ -128,11 +141,35 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
     conditionalValueAtRisk95Pct,
     skew,
     kurtosis,
-    ...tradeMetrics(trades),
+    ...(wantsAny(TRADE_STATISTICS_KEYS) ? tradeMetrics(trades) : { ...NO_TRADE_METRICS, tradeCount: closedTradeCount(trades) }),
     feesPaid: input.feesPaid,
     openTrades: openTrades(trades, (bar) => isoTime(time[bar]), n - 1),
   };
+  if (asked !== null) {
+    // What was computed only because a listed metric depends on it (CAGR for Calmar...) is not reported.
+    for (const key of METRIC_KEYS) if (!asked.has(key) && !ALWAYS_GIVEN.has(key)) (metrics as unknown as Record<MetricKey, null>)[key] = null;
+  }
   return finiteOrNull(metrics);
+}
+
+/** Read from the moments of the returns. */
+const MOMENT_KEYS: readonly MetricKey[] = ['annualVolatilityPct', 'sharpe', 'skew', 'kurtosis'];
+/** Read from the lower tail of the returns (found together with the moments). */
+const TAIL_KEYS: readonly MetricKey[] = ['valueAtRisk95Pct', 'conditionalValueAtRisk95Pct'];
+/** Read from the pass over equity alone. */
+const EQUITY_PASS_KEYS: readonly MetricKey[] = ['sortino', 'calmar', 'maxDrawdownPct', 'averageDrawdownPct', 'maxDrawdownDurationBars', 'maxDrawdownDurationDays'];
+/** Read from the trade statistics; tradeCount alone is a plain count. */
+const TRADE_STATISTICS_KEYS: readonly MetricKey[] = TRADE_METRIC_KEYS.filter((k) => k !== 'tradeCount');
+/** Never null (their types say so), and free: given whatever `only` lists. */
+const ALWAYS_GIVEN: ReadonlySet<MetricKey> = new Set<MetricKey>(['bars', 'tradeCount', 'feesPaid']);
+const NO_TRADE_METRICS = Object.fromEntries(TRADE_METRIC_KEYS.map((k) => [k, null])) as unknown as ReturnType<typeof tradeMetrics>;
+const KNOWN_KEYS: ReadonlySet<string> = new Set(METRIC_KEYS);
+
+function askedSet(only: readonly MetricKey[]): ReadonlySet<MetricKey> {
+  for (const key of only) {
+    if (!KNOWN_KEYS.has(key)) throw new RangeError(`computeMetrics: "only" lists ${JSON.stringify(key)}, which is not a metric; the metrics are ${METRIC_KEYS.join(', ')}.`);
+  }
+  return new Set(only);
 }
 
 /** last valid / first valid - 1 in percent; leading and trailing NaN (warm-up, missing data) are skipped. */

@@ -5,11 +5,14 @@
 import { lowerTail, planBracket, resolveBracket, type LowerTail } from './select.js';
 import { centralPowerSums } from '../../stats/moments.js';
 
-export interface Distribution {
+export interface Moments {
   /** Sums of squared, cubed and fourth-power deviations from `mean`. */
   m2: number;
   m3: number;
   m4: number;
+}
+
+export interface Distribution extends Moments {
   /** Type-7 p-quantile and the mean of the values at or below it. */
   quantile: number;
   tailMean: number;
@@ -45,6 +48,18 @@ export function momentsAndTail(values: Float64Array, n: number, mean: number, p:
   return { m2: acc[M2], m3: acc[M3], m4: acc[M4], quantile: tail.quantile, tailMean: tail.tailMean };
 }
 
+/**
+ * The moments of momentsAndTail alone (no tail), to the last bit the same: the same summation, in the same
+ * order, for the same sizes (an empty bracket that no finite value falls into).
+ */
+export function moments(values: Float64Array, n: number, mean: number, smallLimit = SMALL_SAMPLE): Moments {
+  const acc = new Float64Array(MOMENT_SLOTS);
+  if (n > smallLimit) momentsWithBracket(values, n, mean, -Infinity, -Infinity, NO_INSIDE, acc);
+  else centralPowerSums(values, n, mean, acc);
+  return { m2: acc[M2], m3: acc[M3], m4: acc[M4] };
+}
+
+const NO_INSIDE = new Float64Array(0);
 const M2 = 0;
 const M3 = 1;
 const M4 = 2;

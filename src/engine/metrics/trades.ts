@@ -88,18 +88,30 @@ const winRatePct = (s: ClosedTrades) => (s.count > 0 ? (s.wins / s.count) * 100 
 const averageTradePct = (s: ClosedTrades) => (s.count === 0 ? null : s.ruined ? -100 : (Math.exp(s.logGrowthSum / s.count) - 1) * 100);
 const profitFactor = (s: ClosedTrades) => (s.grossLoss > 0 ? s.grossProfit / s.grossLoss : null);
 
-export type TradeMetricKeys =
-  | 'tradeCount'
-  | 'winRatePct'
-  | 'bestTradePct'
-  | 'worstTradePct'
-  | 'averageTradePct'
-  | 'expectancy'
-  | 'expectancyPct'
-  | 'averageHoldingBars'
-  | 'profitFactor'
-  | 'sqn'
-  | 'kellyPct';
+/** The metrics tradeMetrics() computes. */
+export const TRADE_METRIC_KEYS = [
+  'tradeCount',
+  'winRatePct',
+  'bestTradePct',
+  'worstTradePct',
+  'averageTradePct',
+  'expectancy',
+  'expectancyPct',
+  'averageHoldingBars',
+  'profitFactor',
+  'sqn',
+  'kellyPct',
+] as const;
+export type TradeMetricKeys = (typeof TRADE_METRIC_KEYS)[number];
+
+/** tradeMetrics().tradeCount without the rest: the rows that are closed trades. */
+export function closedTradeCount(trades: TradeColumns): number {
+  const { isOpen } = trades;
+  if (isOpen === undefined) return trades.count;
+  let open = 0;
+  for (let i = 0; i < trades.count; i++) open += isOpen[i] === 0 ? 0 : 1;
+  return trades.count - open;
+}
 
 /** The account-level trade statistics of computeMetrics. */
 export function tradeMetrics(trades: TradeColumns): Pick<Metrics, TradeMetricKeys> {

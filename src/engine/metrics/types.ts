@@ -88,6 +88,15 @@ export interface MetricsOptions {
   periodsPerYear: number;
   /** Annual risk-free rate as a fraction (0.04 = 4 %); default 0. */
   riskFreeRate?: number;
+  /**
+   * Compute only these metrics, each with exactly the value the full computation gives, and skip the passes
+   * no listed metric needs (a sweep that ranks on one objective and checks one constraint asks for just those):
+   * the trade statistics unless a trade metric is listed, the pass over equity unless a return or drawdown
+   * metric is, the moments unless volatility, Sharpe, skew, kurtosis or VaR/CVaR is, the lower-tail selection
+   * unless VaR or CVaR is. Every metric not listed is null, except `bars`, `tradeCount` and `feesPaid`, which
+   * cost nothing and are always given, as is `openTrades`. Absent: every metric. An unknown key is refused.
+   */
+  only?: readonly MetricKey[];
 }
 
 /**
