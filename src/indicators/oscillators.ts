@@ -6,6 +6,7 @@
  * indicator restarts on the next bar as if the series began there. `out` must not alias an input.
  */
 import { checkInt, checkLengths, fillNaN, highestLowestInto } from './common.js';
+import { cachedIndicator } from './cache.js';
 import { smaInto } from './moving-averages.js';
 
 /**
@@ -62,7 +63,7 @@ export function rsiInto(out: Float64Array, src: Float64Array, period = 14): Floa
 
 /** Relative strength index (TA-Lib RSI, Wilder smoothing). Warm-up: `period` leading NaNs. */
 export function rsi(src: Float64Array, period = 14): Float64Array {
-  return rsiInto(new Float64Array(src.length), src, period);
+  return cachedIndicator('rsi', [src, period], () => rsiInto(new Float64Array(src.length), src, period));
 }
 
 /** MACD outputs: the MACD line, its signal EMA and the histogram (macd − signal). */
@@ -155,12 +156,14 @@ export function macdInto(
 /** MACD (TA-Lib alignment). Warm-up: `slowPeriod + signalPeriod − 2` leading NaNs in every output. */
 export function macd(src: Float64Array, fastPeriod = 12, slowPeriod = 26, signalPeriod = 9): MacdResult {
   const n = src.length;
-  return macdInto(
-    { macd: new Float64Array(n), signal: new Float64Array(n), histogram: new Float64Array(n) },
-    src,
-    fastPeriod,
-    slowPeriod,
-    signalPeriod,
+  return cachedIndicator('macd', [src, fastPeriod, slowPeriod, signalPeriod], () =>
+    macdInto(
+      { macd: new Float64Array(n), signal: new Float64Array(n), histogram: new Float64Array(n) },
+      src,
+      fastPeriod,
+      slowPeriod,
+      signalPeriod,
+    ),
   );
 }
 
@@ -214,7 +217,8 @@ export function stochastic(
   slowDPeriod = 3,
 ): StochasticResult {
   const n = close.length;
-  return stochasticInto({ k: new Float64Array(n), d: new Float64Array(n) }, high, low, close, fastKPeriod, slowKPeriod, slowDPeriod);
+  return cachedIndicator('stochastic', [high, low, close, fastKPeriod, slowKPeriod, slowDPeriod], () =>
+    stochasticInto({ k: new Float64Array(n), d: new Float64Array(n) }, high, low, close, fastKPeriod, slowKPeriod, slowDPeriod));
 }
 
 /**
@@ -243,7 +247,7 @@ export function williamsRInto(
 
 /** Williams %R (TA-Lib WILLR). Warm-up: `period − 1` leading NaNs. */
 export function williamsR(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  return williamsRInto(new Float64Array(close.length), high, low, close, period);
+  return cachedIndicator('williamsR', [high, low, close, period], () => williamsRInto(new Float64Array(close.length), high, low, close, period));
 }
 
 /**
@@ -288,7 +292,7 @@ export function cciInto(
 
 /** Commodity channel index (TA-Lib CCI). Warm-up: `period − 1` leading NaNs. */
 export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  return cciInto(new Float64Array(close.length), high, low, close, period);
+  return cachedIndicator('cci', [high, low, close, period], () => cciInto(new Float64Array(close.length), high, low, close, period));
 }
 
 /**
@@ -315,7 +319,7 @@ export function rocInto(out: Float64Array, src: Float64Array, period = 10): Floa
 
 /** Rate of change in percent (TA-Lib ROC). Warm-up: `period` leading NaNs. */
 export function roc(src: Float64Array, period = 10): Float64Array {
-  return rocInto(new Float64Array(src.length), src, period);
+  return cachedIndicator('roc', [src, period], () => rocInto(new Float64Array(src.length), src, period));
 }
 
 /** Momentum into `out` (TA-Lib MOM): x[i] − x[i−period]. Warm-up: `period` leading NaNs. */
@@ -334,5 +338,5 @@ export function momentumInto(out: Float64Array, src: Float64Array, period = 10):
 
 /** Momentum (TA-Lib MOM): x[i] − x[i−period]. Warm-up: `period` leading NaNs. */
 export function momentum(src: Float64Array, period = 10): Float64Array {
-  return momentumInto(new Float64Array(src.length), src, period);
+  return cachedIndicator('momentum', [src, period], () => momentumInto(new Float64Array(src.length), src, period));
 }

@@ -5,6 +5,7 @@
  * (NaN there, restart after it as if the series began on the next bar). Output buffers must not alias inputs.
  */
 import { checkInt, checkLengths, checkPositive, fillNaN, highestLowestInto, IndexDeque } from './common.js';
+import { cachedIndicator } from './cache.js';
 import { atrInto } from './volatility.js';
 
 /** ADX outputs. */
@@ -111,12 +112,14 @@ export function adxInto(
 /** ADX with +DI/−DI (TA-Lib). Warm-up: `period` NaNs for ±DI, `2·period − 1` for ADX. */
 export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): AdxResult {
   const n = close.length;
-  return adxInto(
-    { adx: new Float64Array(n), plusDi: new Float64Array(n), minusDi: new Float64Array(n) },
-    high,
-    low,
-    close,
-    period,
+  return cachedIndicator('adx', [high, low, close, period], () =>
+    adxInto(
+      { adx: new Float64Array(n), plusDi: new Float64Array(n), minusDi: new Float64Array(n) },
+      high,
+      low,
+      close,
+      period,
+    ),
   );
 }
 
@@ -173,7 +176,8 @@ export function aroonInto(out: AroonResult, high: Float64Array, low: Float64Arra
 /** Aroon (TA-Lib AROON and AROONOSC). Warm-up: `period` leading NaNs. */
 export function aroon(high: Float64Array, low: Float64Array, period = 14): AroonResult {
   const n = high.length;
-  return aroonInto({ up: new Float64Array(n), down: new Float64Array(n), oscillator: new Float64Array(n) }, high, low, period);
+  return cachedIndicator('aroon', [high, low, period], () =>
+    aroonInto({ up: new Float64Array(n), down: new Float64Array(n), oscillator: new Float64Array(n) }, high, low, period));
 }
 
 /**
@@ -283,7 +287,8 @@ export function parabolicSarInto(
 
 /** Parabolic SAR (TA-Lib SAR, 0.02 / 0.2). Warm-up: 1 leading NaN. */
 export function parabolicSar(high: Float64Array, low: Float64Array, acceleration = 0.02, maximum = 0.2): Float64Array {
-  return parabolicSarInto(new Float64Array(high.length), high, low, acceleration, maximum);
+  return cachedIndicator('parabolicSar', [high, low, acceleration, maximum], () =>
+    parabolicSarInto(new Float64Array(high.length), high, low, acceleration, maximum));
 }
 
 /** Ichimoku lines, each as of the bar it is computed on (no forward shift). */
@@ -337,13 +342,15 @@ export function ichimoku(
   spanPeriod = 52,
 ): IchimokuResult {
   const n = high.length;
-  return ichimokuInto(
-    { tenkan: new Float64Array(n), kijun: new Float64Array(n), senkouA: new Float64Array(n), senkouB: new Float64Array(n) },
-    high,
-    low,
-    conversionPeriod,
-    basePeriod,
-    spanPeriod,
+  return cachedIndicator('ichimoku', [high, low, conversionPeriod, basePeriod, spanPeriod], () =>
+    ichimokuInto(
+      { tenkan: new Float64Array(n), kijun: new Float64Array(n), senkouA: new Float64Array(n), senkouB: new Float64Array(n) },
+      high,
+      low,
+      conversionPeriod,
+      basePeriod,
+      spanPeriod,
+    ),
   );
 }
 
@@ -416,5 +423,6 @@ export function superTrend(
   multiplier = 3,
 ): SuperTrendResult {
   const n = close.length;
-  return superTrendInto({ line: new Float64Array(n), direction: new Float64Array(n) }, high, low, close, period, multiplier);
+  return cachedIndicator('superTrend', [high, low, close, period, multiplier], () =>
+    superTrendInto({ line: new Float64Array(n), direction: new Float64Array(n) }, high, low, close, period, multiplier));
 }

@@ -5,6 +5,7 @@
  * (NaN there, restart after it). `out` buffers must not alias the inputs.
  */
 import { checkInt, checkLengths, checkPositive, fillNaN, highestLowestInto } from './common.js';
+import { cachedIndicator } from './cache.js';
 import { emaInto } from './moving-averages.js';
 import { rollingMeanStdInto } from './rolling.js';
 
@@ -43,7 +44,7 @@ export function trueRangeInto(out: Float64Array, high: Float64Array, low: Float6
 
 /** True range (TA-Lib TRANGE). Warm-up: 1 leading NaN. */
 export function trueRange(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
-  return trueRangeInto(new Float64Array(close.length), high, low, close);
+  return cachedIndicator('trueRange', [high, low, close], () => trueRangeInto(new Float64Array(close.length), high, low, close));
 }
 
 /**
@@ -92,7 +93,7 @@ export function atrInto(
 
 /** Average true range (TA-Lib ATR, Wilder). Warm-up: `period` leading NaNs. */
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  return atrInto(new Float64Array(close.length), high, low, close, period);
+  return cachedIndicator('atr', [high, low, close, period], () => atrInto(new Float64Array(close.length), high, low, close, period));
 }
 
 /** Three bands: upper, middle, lower. */
@@ -129,7 +130,7 @@ export function bollingerBandsInto(out: BandsResult, src: Float64Array, period =
 
 /** Bollinger Bands (population σ). Warm-up: `period − 1` leading NaNs. */
 export function bollingerBands(src: Float64Array, period = 20, multiplier = 2): BandsResult {
-  return bollingerBandsInto(allocBands(src.length), src, period, multiplier);
+  return cachedIndicator('bollingerBands', [src, period, multiplier], () => bollingerBandsInto(allocBands(src.length), src, period, multiplier));
 }
 
 /**
@@ -184,7 +185,8 @@ export function keltnerChannels(
   atrPeriod = 10,
   multiplier = 2,
 ): BandsResult {
-  return keltnerChannelsInto(allocBands(close.length), high, low, close, period, atrPeriod, multiplier);
+  return cachedIndicator('keltnerChannels', [high, low, close, period, atrPeriod, multiplier], () =>
+    keltnerChannelsInto(allocBands(close.length), high, low, close, period, atrPeriod, multiplier));
 }
 
 /**
@@ -203,5 +205,5 @@ export function donchianChannelsInto(out: BandsResult, high: Float64Array, low: 
 
 /** Donchian channels (current bar included). Warm-up: `period − 1` leading NaNs. */
 export function donchianChannels(high: Float64Array, low: Float64Array, period = 20): BandsResult {
-  return donchianChannelsInto(allocBands(high.length), high, low, period);
+  return cachedIndicator('donchianChannels', [high, low, period], () => donchianChannelsInto(allocBands(high.length), high, low, period));
 }

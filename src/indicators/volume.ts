@@ -5,6 +5,7 @@
  * the next bar). Output buffers must not alias the inputs.
  */
 import { checkInt, checkLengths, fillNaN } from './common.js';
+import { cachedIndicator } from './cache.js';
 
 /**
  * On-balance volume into `out` (TA-Lib OBV): starts at the first bar's volume, then adds the volume when the
@@ -41,7 +42,7 @@ export function obvInto(out: Float64Array, close: Float64Array, volume: Float64A
 
 /** On-balance volume (TA-Lib OBV, starting at volume[0]). Warm-up: none. */
 export function obv(close: Float64Array, volume: Float64Array): Float64Array {
-  return obvInto(new Float64Array(close.length), close, volume);
+  return cachedIndicator('obv', [close, volume], () => obvInto(new Float64Array(close.length), close, volume));
 }
 
 /**
@@ -149,7 +150,7 @@ export function mfi(
   volume: Float64Array,
   period = 14,
 ): Float64Array {
-  return mfiInto(new Float64Array(close.length), high, low, close, volume, period);
+  return cachedIndicator('mfi', [high, low, close, volume, period], () => mfiInto(new Float64Array(close.length), high, low, close, volume, period));
 }
 
 /**
@@ -223,5 +224,6 @@ export function rollingVwap(
   volume: Float64Array,
   window: number,
 ): Float64Array {
-  return rollingVwapInto(new Float64Array(close.length), high, low, close, volume, window);
+  return cachedIndicator('rollingVwap', [high, low, close, volume, window], () =>
+    rollingVwapInto(new Float64Array(close.length), high, low, close, volume, window));
 }

@@ -4,17 +4,35 @@
  * statistics'), with no allocation.
  */
 export function centralPowerSums(values: ArrayLike<number>, n: number, mean: number, out: Float64Array): void {
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
+  // Two sets of accumulators (even and odd indices): each sum's chain of dependent additions is halved, which
+  // measured ~40% faster at 100,000 values; the sums then differ from one-by-one summation in the last bits.
+  let a2 = 0;
+  let a3 = 0;
+  let a4 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let b4 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const d = values[i] - mean;
     const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
+    a2 += d2;
+    a3 += d2 * d;
+    a4 += d2 * d2;
+    const e = values[i + 1] - mean;
+    const e2 = e * e;
+    b2 += e2;
+    b3 += e2 * e;
+    b4 += e2 * e2;
   }
-  out[0] = m2;
-  out[1] = m3;
-  out[2] = m4;
+  if (i < n) {
+    const d = values[i] - mean;
+    const d2 = d * d;
+    a2 += d2;
+    a3 += d2 * d;
+    a4 += d2 * d2;
+  }
+  out[0] = a2 + b2;
+  out[1] = a3 + b3;
+  out[2] = a4 + b4;
 }

@@ -50,7 +50,7 @@ describe('crossover / crossunder', () => {
 
 describe('crosses (both directions in one pass)', () => {
   it('equals crossover and crossunder, NaN included', async () => {
-    const { crosses, crossover, crossunder } = await import('../../src/indicators/index.js');
+    const { crosses, crossesInto, crossover, crossunder } = await import('../../src/indicators/index.js');
     const { mulberry32 } = await import('../../src/data/synthetic.js');
     const rand = mulberry32(7);
     for (let trial = 0; trial < 20; trial++) {
@@ -60,6 +60,10 @@ describe('crosses (both directions in one pass)', () => {
       const both = crosses(a, b);
       expect(both.up).toEqual(crossover(a, b));
       expect(both.down).toEqual(crossunder(a, b));
+      // Into buffers holding other flags: every one is rewritten.
+      const into = crossesInto(new Uint8Array(n).fill(7), new Uint8Array(n).fill(1), a, b);
+      expect(into.up).toEqual(both.up);
+      expect(into.down).toEqual(both.down);
     }
   });
 });
