@@ -6,19 +6,36 @@ import type { Bars } from '../../data/bars.js';
 import { sliceBars } from '../../data/bars.js';
 import { METRIC_KEYS, type MetricKey } from '../../engine/metrics.js';
 import { isUserError } from '../../errors.js';
-import { IndicatorCache, withIndicatorCache } from '../../indicators/cache.js';
+import { IndicatorCache, TrialScratch, withIndicatorCache, withTrialScratch } from '../../indicators/cache.js';
 import { blockStatsInto } from '../overfitting/pbo.js';
-import { returnMoments } from '../overfitting/sharpe-stats.js';
+import { equityReturnMoments } from '../overfitting/sharpe-stats.js';
 import { runBacktest } from '../../strategies/backtest.js';
 import type { AnyStrategy } from '../../strategies/define.js';
 import { resolveStrategy } from '../../strategies/registry.js';
 import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
 
-/** Per-bar simple returns of an equity curve: n - 1 of them. */
-export function equityReturns(equity: Float64Array): Float64Array {
-  const out = new Float64Array(Math.max(0, equity.length - 1));
-  for (let i = 1; i < equity.length; i++) out[i - 1] = equity[i] / equity[i - 1] - 1;
-  return out;
+/** Per-bar simple returns of an equity curve: n - 1 of them (into `out` when given, which must hold them). */
+export function equityReturns(equity: Float64Array, out = new Float64Array(Math.max(0, equity.length - 1))): Float64Array {
+  const n = equity.length - 1;
+  for (let i = 0; i < n; i++) out[i] = equity[i + 1] / equity[i] - 1;
+  return n === out.length ? out : out.subarray(0, Math.max(0, n));
+}
+
+/**
+ * Per-thread scratch columns, reused by every trial: a trial reads its equity and returns once and keeps only
+ * numbers, so allocating (and first-touching) 16 bytes per bar per trial would be pure waste.
+ */
+const scratch = { equity: new Float64Array(0), returns: new Float64Array(0) };
+
+/** This thread's per-trial signal columns and order/trade logs (see withTrialScratch). */
+const trialScratch = new TrialScratch();
+
+function scratchFor(length: number): typeof scratch {
+  if (scratch.equity.length < length) {
+    scratch.equity = new Float64Array(length);
+    scratch.returns = new Float64Array(length);
+  }
+  return scratch;
 }
 
 export function checkRange(range: BarRange, length: number): void {
@@ -48,6 +65,10 @@ function prefixOf(bars: readonly Bars[], to: number): readonly Bars[] {
 
 /** One trial on `bars` (signals on [0, to), simulation on [from, to)). */
 export function runTrial(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, range: BarRange, trial: TrialInput): TrialOutput {
+  return withTrialScratch(trialScratch, () => trialIn(strategy, bars, spec, range, trial));
+}
+
+function trialIn(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, range: BarRange, trial: TrialInput): TrialOutput {
   try {
     const prefix = prefixOf(bars, range.to);
     const result = runBacktest(prefix.length === 1 ? prefix[0] : prefix, {
@@ -57,6 +78,8 @@ export function runTrial(strategy: AnyStrategy, bars: readonly Bars[], spec: Swe
       periodsPerYear: spec.periodsPerYear,
       riskFreeRate: spec.riskFreeRate,
       simulateFrom: range.from,
+      metrics: spec.metrics,
+      buffers: { equity: scratchFor(range.to - range.from).equity },
     });
     const keys: readonly MetricKey[] = spec.metrics ?? METRIC_KEYS;
     const metrics: TrialOutput['metrics'] = {};
@@ -64,8 +87,14 @@ export function runTrial(strategy: AnyStrategy, bars: readonly Bars[], spec: Swe
       const value = result.metrics[key];
       metrics[key] = typeof value === 'number' && Number.isFinite(value) ? value : null;
     }
-    const returns = equityReturns(result.result.equity);
-    const output: TrialOutput = { number: trial.number, metrics, moments: returnMoments(returns) };
+    const output: TrialOutput = { number: trial.number, metrics };
+    if (spec.moments === false && spec.pboSplits === 0) return output;
+    const equity = result.result.equity;
+    let returns: Float64Array;
+    if (spec.moments !== false) {
+      output.moments = equityReturnMoments(equity, scratch.returns);
+      returns = scratch.returns.subarray(0, equity.length - 1);
+    } else returns = equityReturns(equity, scratch.returns);
     if (spec.pboSplits > 0) {
       const S = spec.pboSplits;
       const stats = new Float64Array(2 * S);

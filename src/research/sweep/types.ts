@@ -22,6 +22,11 @@ export interface SweepSpec {
   metrics?: readonly MetricKey[];
   /** CSCV blocks S (even, 2..20) whose per-block return statistics each trial reports for PBO; 0 = none. */
   pboSplits: number;
+  /**
+   * Whether each trial reports the moments of its returns (PSR, DSR). Default true; false skips two passes over
+   * the returns per trial when no statistic is wanted (e.g. a sweep that only ranks).
+   */
+  moments?: boolean;
 }
 
 /**

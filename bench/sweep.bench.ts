@@ -1,0 +1,121 @@
+/**
+ * Parameter sweeps on the worker pool (issue 8, speed targets), on the standard workload of BENCHMARK.md:
+ * - the 100-pair sweep at N = 100,000 with 2 workers, warm pool, in process: target < 50 ms (vectorbt 495 ms,
+ *   a fused numba loop 25.7 ms on one core); best pair (40, 200), final value 15605.0014753782;
+ * - 10,000 sma-cross trials on 100,000 bars with 2 workers: target < 8 s, speed-up 1 -> 2 workers >= 1.8x;
+ * - peak memory with 2 workers: one copy of the data plus at most 200 MB (a fresh process, below).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchmarkBars } from '../src/data/synthetic.js';
+import { InThreadEvaluator, PoolEvaluator, toSharedBars, type Evaluator, type SweepSpec, type TrialInput } from '../src/research/sweep/index.js';
+import { check, measure, report, type Measurement } from './harness.js';
+
+const SPEC: SweepSpec = { strategy: 'sma-cross', sim: { fill: 'close', feeRate: 0.001 }, periodsPerYear: 525_600, metrics: ['finalEquity'], pboSplits: 0 };
+
+/** fast 5..50 step 5 x slow 20..200 step 20. */
+export function hundredPairs(): TrialInput[] {
+  const trials: TrialInput[] = [];
+  for (let fast = 5; fast <= 50; fast += 5) for (let slow = 20; slow <= 200; slow += 20) trials.push({ number: trials.length, params: { fast, slow } });
+  return trials;
+}
+
+/** 10,000 trials: fast 2..101 x slow 110..308 step 2 (200 distinct SMAs). */
+export function tenThousand(): TrialInput[] {
+  const trials: TrialInput[] = [];
+  for (let fast = 2; fast <= 101; fast++) for (let slow = 110; slow <= 308; slow += 2) trials.push({ number: trials.length, params: { fast, slow } });
+  return trials;
+}
+
+async function sweep(evaluator: Evaluator, trials: readonly TrialInput[], n: number, spec = SPEC) {
+  return evaluator.run(spec, { from: 0, to: n }, trials);
+}
+
+function checkHundred(out: Awaited<ReturnType<typeof sweep>>, trials: readonly TrialInput[], who: string): void {
+  const best = out.reduce((a, b) => (b.metrics.finalEquity! > a.metrics.finalEquity! ? b : a));
+  const params = trials[best.number].params;
+  check(params.fast === 40 && params.slow === 200 && Math.abs(best.metrics.finalEquity! - 15605.0014753782) < 1e-6, `${who}: best ${JSON.stringify(params)} at ${best.metrics.finalEquity}`);
+}
+
+export async function sweepBenchmarks(): Promise<Measurement[]> {
+  const n = 100_000;
+  const bars = toSharedBars([benchmarkBars(n)]);
+  const pairs = hundredPairs();
+  const rows: Measurement[] = [];
+
+  const inThread = new InThreadEvaluator();
+  await inThread.load(bars);
+  checkHundred(await sweep(inThread, pairs, n), pairs, 'in this thread');
+  rows.push(await measure('100-pair sweep, N=100k, 1 thread (no pool), indicator cache warm', () => sweep(inThread, pairs, n), { runs: 9, warmup: 2 }));
+
+  for (const workers of [1, 2]) {
+    const pool = new PoolEvaluator(workers);
+    await pool.load(bars);
+    await pool.warm(SPEC.strategy);
+    checkHundred(await sweep(pool, pairs, n), pairs, `${workers} workers`);
+    rows.push(await measure(`100-pair sweep, N=100k, ${workers} worker${workers > 1 ? 's' : ''}, warm pool (target with 2: < 50 ms)`, () => sweep(pool, pairs, n), { runs: 9, warmup: 2 }));
+    const lean = { ...SPEC, moments: false };
+    checkHundred(await sweep(pool, pairs, n, lean), pairs, `${workers} workers, no moments`);
+    rows.push(await measure(`  the same without the return moments (a sweep that only ranks)`, () => sweep(pool, pairs, n, lean), { runs: 9, warmup: 2 }));
+    await pool.close();
+  }
+
+  // 10,000 trials, a fresh pool each run so no run profits from the previous run's indicator cache.
+  const many = tenThousand();
+  const tenK: Record<number, Measurement> = {};
+  for (const workers of [1, 2]) {
+    // Timed from the first task to the last result; starting the pool is outside (it is the same for any sweep).
+    const times: number[] = [];
+    let cache = '';
+    for (let run = 0; run < 3; run++) {
+      const fresh = new PoolEvaluator(workers);
+      await fresh.load(bars);
+      await fresh.warm(SPEC.strategy);
+      const t0 = performance.now();
+      const out = await sweep(fresh, many, n);
+      times.push(performance.now() - t0);
+      check(out.length === many.length && out.every((o) => o.error === undefined && Number.isFinite(o.metrics.finalEquity)), `${workers} workers: every trial ran`);
+      // The indicator cache on this cyclic grid (200 distinct SMAs of 800 KB, 16 MB per worker).
+      const stats = [...new Map((await fresh.probe()).map((p) => [p.threadId, p.indicatorCache])).values()];
+      cache = `cache ${stats.reduce((a, s) => a + s.hits, 0)} hits / ${stats.reduce((a, s) => a + s.misses, 0)} misses`;
+      await fresh.close();
+    }
+    times.sort((a, b) => a - b);
+    tenK[workers] = { name: `10,000 sma-cross trials, N=100k, ${workers} worker${workers > 1 ? 's' : ''}, fresh warm pool per run, ${cache} (target with 2: < 8 s)`, medianMs: times[1], minMs: times[0], runs: 3 };
+    rows.push(tenK[workers]);
+  }
+  const speedUp = tenK[1].medianMs / tenK[2].medianMs;
+  rows.push({ ...tenK[2], name: `  speed-up 1 -> 2 workers on those medians (target >= 1.8x): ${speedUp.toFixed(2)}x` });
+  report('Sweeps on the worker pool (issue 8): the standard 100-pair workload, and 10,000 trials', rows);
+
+  // Peak memory in a fresh process, where nothing else is counted.
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--memory-child'], { encoding: 'utf8' });
+  check(child.status === 0, `the memory run failed: ${child.stderr}`);
+  console.log(child.stdout.trim());
+  return rows;
+}
+
+/**
+ * The child: the standard 100,000 bars in shared memory and 4,000 trials on 2 workers of the built pool (dist/,
+ * what the CLI runs: workers load no TypeScript compiler); peak RSS against the process before the data.
+ */
+async function memoryChild(): Promise<void> {
+  const n = 100_000;
+  const { PoolEvaluator: BuiltPool } = (await import(new URL('../dist/research/sweep/index.js', import.meta.url).href)) as typeof import('../src/research/sweep/index.js');
+  const baseline = process.memoryUsage().rss / 2 ** 20;
+  const bars = toSharedBars([benchmarkBars(n)]);
+  const dataMb = (n * 48) / 2 ** 20;
+  const pool = new BuiltPool(2);
+  await pool.load(bars);
+  const trials = tenThousand().slice(0, 4_000);
+  const out = await pool.run(SPEC, { from: 0, to: n }, trials);
+  check(out.every((o) => o.error === undefined), 'every trial ran');
+  await pool.close();
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  const aboveMb = peakMb - baseline - dataMb;
+  console.log(
+    `peak memory, 2 workers, N=100k, ${trials.length} trials: peak RSS ${peakMb.toFixed(0)} MB = before the data ${baseline.toFixed(0)} MB + data ${dataMb.toFixed(1)} MB (one copy) + ${aboveMb.toFixed(0)} MB (target <= 200 MB; two workers' own start is part of it)`,
+  );
+}
+
+if (process.argv.includes('--memory-child')) await memoryChild();
