@@ -34,6 +34,34 @@ const TABLES = {
   data_fingerprint VARCHAR NOT NULL,
   metrics VARCHAR NOT NULL         -- JSON
 )`,
+  studies: `studies (
+  id VARCHAR NOT NULL,             -- s1, s2, ...: what --resume and rrr studies show take
+  created_at VARCHAR NOT NULL,     -- ISO-8601 UTC with milliseconds; also names the study's journal as its own
+  updated_at VARCHAR NOT NULL,
+  state VARCHAR NOT NULL,          -- running | complete | interrupted
+  strategy VARCHAR NOT NULL,
+  symbols VARCHAR NOT NULL,        -- JSON array
+  timeframe VARCHAR NOT NULL,
+  method VARCHAR NOT NULL,         -- grid | random | tpe
+  objective VARCHAR NOT NULL,
+  direction VARCHAR NOT NULL,      -- maximize | minimize
+  data_fingerprint VARCHAR NOT NULL,
+  header VARCHAR NOT NULL,         -- JSON: the whole StudyHeader (space, settings, constraints, command)
+  trial_count BIGINT NOT NULL,     -- trials in study_trials, as of updated_at
+  complete_count BIGINT NOT NULL,
+  best_value DOUBLE                -- the best objective among complete trials
+)`,
+  study_trials: `study_trials (
+  study_id VARCHAR NOT NULL,
+  number BIGINT NOT NULL,          -- the trial's number in the study's deterministic sequence
+  state VARCHAR NOT NULL,          -- complete | pruned | failed
+  value DOUBLE,                    -- the objective, when complete
+  params VARCHAR NOT NULL,         -- JSON
+  metrics VARCHAR NOT NULL,        -- JSON; NaN and infinities as strings (see optimize/journal.ts)
+  moments VARCHAR,                 -- JSON of the per-bar return moments, for the deflated Sharpe ratio
+  blocks BLOB,                     -- Float64Array bytes (little-endian): per-block CSCV statistics for PBO
+  reason VARCHAR                   -- why it was pruned or failed
+)`,
 } as const;
 
 export interface Migration {
@@ -81,6 +109,14 @@ DROP TABLE bars;
 ALTER TABLE bars_v3 RENAME TO bars;
 CREATE VIEW bars_utc AS
   SELECT symbol, timeframe, make_timestamp(time * 1000) AS time, open, high, low, close, volume FROM bars;`,
+  },
+  {
+    // No keys, as for bars (migration 3): the one writer of study_trials (optimize/study-store.ts) inserts
+    // only trial numbers the study does not have yet, under the store's write lock.
+    version: 4,
+    description: 'studies and study_trials tables: every trial of rrr optimize recorded under a study id',
+    sql: `CREATE TABLE ${TABLES.studies};
+CREATE TABLE ${TABLES.study_trials};`,
   },
 ];
 

@@ -1,0 +1,92 @@
+import { Flags } from '@oclif/core';
+import { UserError, suggestion } from '../errors.js';
+import type { SearchSettings } from '../research/optimize/types.js';
+import type { AnyStrategy } from '../strategies/define.js';
+
+/**
+ * How a parameter search is set up: the space (--grid, --param pins), the method and its trial count, the
+ * objective and constraints, and the threads. `rrr optimize` and `rrr walkforward` share these flags, so a
+ * search is spelled the same way in both.
+ */
+export const searchFlags = {
+  grid: Flags.string({ char: 'g', description: 'search range of a parameter: NAME=START:END:STEP or NAME=a,b,c (repeatable) [default: its declared range]', multiple: true, helpGroup: 'SEARCH' }),
+  method: Flags.string({ description: 'search method', options: ['grid', 'random', 'tpe'], default: 'grid', helpGroup: 'SEARCH' }),
+  samples: Flags.string({ description: 'random search: number of trials [default: 100]', helpGroup: 'SEARCH' }),
+  trials: Flags.string({ description: 'tpe search: number of trials [default: 100]', helpGroup: 'SEARCH' }),
+  seed: Flags.string({ description: 'seed of random and tpe search: the same seed gives the same trials', default: '42', helpGroup: 'SEARCH' }),
+  objective: Flags.string({ description: 'metric to optimize (see docs/metrics.md)', default: 'sharpe', helpGroup: 'SEARCH' }),
+  minimize: Flags.boolean({ description: 'minimize the objective (default: maximize)', helpGroup: 'SEARCH' }),
+  constraint: Flags.string({ description: 'prune trials unless METRIC OP NUMBER holds, e.g. "tradeCount>=30" (repeatable)', multiple: true, helpGroup: 'SEARCH' }),
+  workers: Flags.string({ description: 'threads running trials [default: the number of cores]', helpGroup: 'SEARCH' }),
+  yes: Flags.boolean({ description: 'run a grid above 1,000,000 trials', helpGroup: 'SEARCH' }),
+};
+
+/** A whole-number flag, refused in one sentence unless it is a whole number >= min. */
+export function wholeFlag(flag: string, text: string | undefined, min: number, accepted: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\s*[+-]?\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UserError(`--${flag} ${text} is not valid: give ${accepted}.`);
+  return n;
+}
+
+export interface ParsedSearchFlags {
+  search: SearchSettings;
+  /** Threads to run trials on (--workers, default: the cores). */
+  workers: number;
+  /** Parameters pinned with --param (single-value dimensions of the space). */
+  fixed: Record<string, string | number | boolean>;
+}
+
+/**
+ * The search those flags describe for `strategy`, with `params` the --param pins (name -> text). Every bad
+ * value is one sentence: a count for the wrong method, an objective or constraint that is not a metric, a
+ * parameter the strategy does not have or that is both searched and pinned, a grid above 1,000,000 without --yes.
+ */
+export async function searchFromFlags(flags: Record<string, unknown>, strategy: AnyStrategy, params: Readonly<Record<string, string>> = {}): Promise<ParsedSearchFlags> {
+  const { availableParallelism } = await import('node:os');
+  const { parseObjective, parseConstraint } = await import('../research/optimize/objective.js');
+  const { parseGridFlags, spaceFromSchema, strategyCheck, checkGridSize } = await import('../research/search/index.js');
+  const { parseParamValue } = await import('../strategies/params.js');
+  const text = flags as Record<string, string | undefined>;
+  const method = text.method as 'grid' | 'random' | 'tpe';
+  if (text.samples !== undefined && method !== 'random') throw new UserError(`--samples sets the number of random trials, and the method is ${method}: ${method === 'tpe' ? 'use --trials for tpe' : 'use --method random with it, or remove it'}.`);
+  if (text.trials !== undefined && method !== 'tpe') throw new UserError(`--trials sets the number of tpe trials, and the method is ${method}: ${method === 'random' ? 'use --samples for random' : 'use --method tpe with it, or remove it'}.`);
+  const count =
+    method === 'random'
+      ? (wholeFlag('samples', text.samples, 1, 'a whole number of trials, 1 or more') ?? 100)
+      : method === 'tpe'
+        ? (wholeFlag('trials', text.trials, 1, 'a whole number of trials, 1 or more') ?? 100)
+        : undefined;
+  const seed = wholeFlag('seed', text.seed ?? '42', 0, 'a whole number, 0 or more')!;
+  const workers = wholeFlag('workers', text.workers, 1, 'a whole number of threads, 1 or more') ?? availableParallelism();
+  const objective = parseObjective(text.objective ?? 'sharpe');
+  const constraints = ((flags.constraint as string[] | undefined) ?? []).map((c) => parseConstraint(c));
+  const schema = strategy.params;
+  const fixed: Record<string, string | number | boolean> = {};
+  for (const [name, raw] of Object.entries(params)) {
+    if (!(name in schema)) throw new UserError(`${strategy.name} has no parameter "${name}".${suggestion(name, Object.keys(schema), 'parameters').replace(/ Known parameters:/, ' Its parameters are:')}`, { code: 'RRR_UNKNOWN_PARAM' });
+    fixed[name] = parseParamValue(strategy.name, name, schema[name], raw);
+  }
+  const ranges = parseGridFlags(strategy.name, schema, flags.grid as string[] | undefined);
+  const both = Object.keys(ranges).find((name) => name in fixed);
+  if (both) throw new UserError(`${both} is given both by --grid and by --param: search it with --grid or pin it with --param, not both.`);
+  const space = spaceFromSchema(schema, ranges, fixed);
+  const allowLarge = flags.yes === true;
+  if (method === 'grid') checkGridSize(space, allowLarge);
+  const validate = strategyCheck(strategy);
+  return {
+    search: {
+      space,
+      method,
+      seed,
+      ...(count === undefined ? {} : { trials: count }),
+      allowLarge,
+      direction: flags.minimize ? 'minimize' : 'maximize',
+      objective,
+      constraints,
+      ...(validate ? { validate } : {}),
+    },
+    workers,
+    fixed,
+  };
+}
