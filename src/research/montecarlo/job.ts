@@ -1,0 +1,281 @@
+/**
+ * `rrr montecarlo` as a library call: get a backtest (re-run from a recorded run, or from backtest options),
+ * turn it into trade or per-bar returns, and resample them with monteCarlo. Nothing is written: a recorded
+ * run is read from a store opened read-only and the re-run is not recorded.
+ */
+import { getRun, type RunRecord } from '../../data/runs.js';
+import { withStore } from '../../data/store.js';
+import { formatTime } from '../../data/time.js';
+import type { SimOptions } from '../../engine/types.js';
+import { UserError } from '../../errors.js';
+import { runBacktest, type BacktestResult } from '../../strategies/backtest.js';
+import { prepareBacktest, type BacktestJobOptions, type PreparedBacktest } from '../backtest-job.js';
+import { monteCarlo, type MonteCarloMethod, type MonteCarloResult } from './montecarlo.js';
+import { monteCarloParallel } from './parallel.js';
+
+export interface MonteCarloJobOptions {
+  /** A run recorded by `rrr backtest` (its id), re-run on the same data; or give `backtest`. */
+  run?: string;
+  /** The backtest to resample, as `rrr backtest` takes it (its flags through backtestOptionsFromFlags). */
+  backtest?: BacktestJobOptions;
+  /** The store that holds the run (with `run`). */
+  db: string;
+  method: MonteCarloMethod;
+  runs: number;
+  seed: number;
+  /** Ruin is equity at or below this fraction of the starting cash (default 0.5). */
+  ruinLevel?: number;
+  /** Mean block length for method block (default: automatic). */
+  blockLength?: number;
+  /** At most this many sampled steps in the equity bands (default 101). */
+  bandPoints?: number;
+  /**
+   * Worker threads (default 1: in this thread); the result is the same for any count. 10,000 paths of 1,000
+   * steps take well under a second in one thread, and a pool's start and the merged summary cost about that.
+   */
+  workers?: number;
+}
+
+/** Which backtest was resampled. */
+export interface MonteCarloBacktest {
+  /** The recorded run re-run, or null for a backtest given by its settings. */
+  runId: number | null;
+  strategy: string;
+  symbols: string[];
+  timeframe: string;
+  from: string;
+  to: string;
+  params: Record<string, unknown>;
+  dataFingerprint: string;
+  periodsPerYear: number;
+  /** The backtest's final return (fraction), trades still open at the end included. */
+  totalReturn: number;
+  /** Closed trades, and positions still open after the last bar (trade methods leave those out). */
+  closedTrades: number;
+  openTrades: number;
+}
+
+/** What was resampled and how a step becomes equity. */
+export interface MonteCarloInput {
+  kind: 'trades' | 'returns';
+  /** Trades or bars per path. */
+  steps: number;
+  /** compound: each return is a fraction of the equity at the time; fixed: of the starting cash. */
+  sizing: 'compound' | 'fixed';
+  /** Why that sizing, in words. */
+  sizingReason: string;
+  /** What one Sharpe ratio is measured over, in words. */
+  sharpeUnit: string;
+}
+
+export interface MonteCarloJobResult {
+  backtest: MonteCarloBacktest;
+  input: MonteCarloInput;
+  result: MonteCarloResult;
+}
+
+const TRADE_METHODS: readonly MonteCarloMethod[] = ['permute', 'bootstrap'];
+
+/** Recorded settings that are not simulation options. */
+const NOT_SIM = new Set(['periodsPerYear', 'periodsPerYearReason', 'implied', 'overridden', 'align', 'riskFreeRate']);
+
+/**
+ * A run's resolved settings as simulation options: null (no stop) and maxHold 0 (none) are how the
+ * resolved options say "unset", which the option checks would refuse as values.
+ */
+function simFromRecord(settings: Record<string, unknown>): SimOptions {
+  const sim: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (NOT_SIM.has(key) || value === null || value === undefined) continue;
+    if (key === 'maxHold' && value === 0) continue;
+    sim[key] = value;
+  }
+  return sim as SimOptions;
+}
+
+async function prepareRun(run: RunRecord, db: string): Promise<PreparedBacktest> {
+  const settings = run.settings;
+  try {
+    return await prepareBacktest({
+      strategy: run.strategy,
+      symbols: run.symbols,
+      timeframe: run.timeframe,
+      // The recorded bounds are the first and last bar's times: as epoch ms they select exactly those bars.
+      range: { from: Date.parse(run.from), to: Date.parse(run.to) },
+      db,
+      sim: simFromRecord(settings),
+      ...(typeof settings.align === 'string' ? { align: settings.align as 'union' | 'intersection' } : {}),
+      ...(settings.periodsPerYearReason === '--periods-per-year' ? { periodsPerYear: Number(settings.periodsPerYear) } : {}),
+      ...(typeof settings.riskFreeRate === 'number' ? { riskFreeRate: settings.riskFreeRate } : {}),
+    });
+  } catch (error) {
+    if (error instanceof UserError && error.code === 'RRR_UNKNOWN_STRATEGY') {
+      throw new UserError(
+        `Run ${run.id} used the strategy "${run.strategy}", which is not a built-in strategy (a run records a strategy file by its name only): give --strategy FILE and the run's other flags instead of --run.`,
+        { exitCode: 1, code: 'RRR_RUN_STRATEGY_GONE' },
+      );
+    }
+    if (error instanceof UserError && error.code === 'RRR_UNKNOWN_SYMBOL') {
+      throw new UserError(
+        `Run ${run.id}'s data (${run.symbols.join(', ')} ${run.timeframe}) is not in ${db}: a run made from a file (--data) is re-run with --data FILE and the run's other flags instead of --run.`,
+        { exitCode: 1, code: 'RRR_RUN_DATA_MISSING' },
+      );
+    }
+    if (error instanceof UserError) {
+      throw new UserError(`Run ${run.id} cannot be re-run from ${db}: ${error.message}`, { exitCode: 1, code: error.code });
+    }
+    throw error;
+  }
+}
+
+/** The backtest re-run from a recorded run, refused when its data is no longer what it ran on. */
+async function backtestFromRun(id: string, db: string): Promise<{ run: RunRecord; prepared: PreparedBacktest; backtest: BacktestResult }> {
+  const run = await withStore(db, { create: false, readOnly: true }, (store) => getRun(store, id));
+  const prepared = await prepareRun(run, db);
+  if (prepared.dataFingerprint !== run.dataFingerprint) {
+    throw new UserError(
+      `Run ${run.id}'s data changed since it was recorded (${run.symbols.join(', ')} ${run.timeframe} ${run.from} .. ${run.to}: fingerprint ${run.dataFingerprint}, now ${prepared.dataFingerprint}): re-run rrr backtest to record a run on the current data.`,
+      { exitCode: 1, code: 'RRR_RUN_DATA_CHANGED' },
+    );
+  }
+  return { run, prepared, backtest: runPrepared(prepared, run.params) };
+}
+
+function runPrepared(prepared: PreparedBacktest, params: Readonly<Record<string, unknown>> | undefined): BacktestResult {
+  const { strategy, series, sim, periodsPerYear, riskFreeRate, source, optionName } = prepared;
+  return runBacktest(series.length === 1 ? series[0] : series, { strategy, params, sim, periodsPerYear, riskFreeRate, source, optionName });
+}
+
+function sizingOf(backtest: BacktestResult): { sizing: 'compound' | 'fixed'; reason: string } {
+  const size = (backtest.settings as { size?: { kind?: string } }).size;
+  if (size?.kind === 'cash' || size?.kind === 'units') {
+    return { sizing: 'fixed', reason: `size ${size.kind === 'cash' ? 'is a fixed amount of cash' : 'is a fixed number of units'}: each trade adds its profit as a fraction of the starting cash` };
+  }
+  if (!size) return { sizing: 'compound', reason: 'the strategy sets target weights of equity: each trade compounds as a fraction of the equity at its entry' };
+  return { sizing: 'compound', reason: 'size is a fraction of equity: each trade compounds as a fraction of the equity at its entry' };
+}
+
+/**
+ * Closed trades as returns on equity, in the order of the trade log: a trade's return is its profit (fees
+ * included) over the equity just before its entry (compound) or over the starting cash (fixed), so walking
+ * them in their own order gives the backtest's equity after its last closed trade (exactly for one position
+ * at a time; overlapping trades of several assets are treated as if they followed one another).
+ */
+export function tradeReturns(backtest: BacktestResult, sizing: 'compound' | 'fixed'): Float64Array {
+  const { trades, equity } = backtest.result;
+  const cash = backtest.result.options.cash;
+  const out: number[] = [];
+  for (let i = 0; i < trades.count; i++) {
+    if (trades.isOpen[i]) continue;
+    const entry = trades.entryBar[i];
+    const base = sizing === 'fixed' ? cash : entry > 0 ? equity[entry - 1] : cash;
+    out.push(trades.pnl[i] / base);
+  }
+  return Float64Array.from(out);
+}
+
+/**
+ * The backtest's per-bar returns, equity[t] / equity[t - 1] - 1 for t >= 1, as its metrics compute them: they
+ * compound from equity[0] (the starting cash, unless the strategy filled on the first bar) to the final equity.
+ */
+export function barReturns(backtest: BacktestResult): Float64Array {
+  const { equity } = backtest.result;
+  const out = new Float64Array(Math.max(0, equity.length - 1));
+  for (let t = 1; t < equity.length; t++) out[t - 1] = equity[t] / equity[t - 1] - 1;
+  return out;
+}
+
+function describeBacktest(runId: number | null, prepared: PreparedBacktest, backtest: BacktestResult): MonteCarloBacktest {
+  const { trades, equity } = backtest.result;
+  const time = prepared.series[0].time;
+  let open = 0;
+  for (let i = 0; i < trades.count; i++) open += trades.isOpen[i];
+  return {
+    runId,
+    strategy: backtest.strategy,
+    symbols: prepared.symbols,
+    timeframe: prepared.timeframe,
+    from: formatTime(time[0]),
+    to: formatTime(time[time.length - 1]),
+    params: backtest.params,
+    dataFingerprint: prepared.dataFingerprint,
+    periodsPerYear: prepared.periodsPerYear,
+    totalReturn: equity[equity.length - 1] / backtest.result.options.cash - 1,
+    closedTrades: trades.count - open,
+    openTrades: open,
+  };
+}
+
+/**
+ * Run a backtest (a recorded run re-run read-only, or the given settings; nothing is recorded) and resample
+ * it: trade methods (permute, bootstrap) resample its closed trades, return methods (returns, block) its
+ * per-bar equity returns. Throws UserError for bad input, a missing run, changed data, too few trades.
+ */
+export async function monteCarloJob(options: MonteCarloJobOptions): Promise<MonteCarloJobResult> {
+  if ((options.run === undefined) === (options.backtest === undefined)) {
+    throw new UserError('Say which backtest to resample: --run RUN_ID (a recorded run) or --strategy with the flags of rrr backtest, not both.');
+  }
+  // The library's own checks of method, runs, seed, ruin level and block length, on a one-path dummy
+  // study, before the backtest: a typo in --method should not wait for the data.
+  monteCarlo({ trades: new Float64Array(1), returns: new Float64Array(1), initialEquity: 1, method: options.method, runs: options.runs, seed: options.seed, ruinLevel: options.ruinLevel, blockLength: options.blockLength, bandPoints: options.bandPoints, pathRange: [0, 1] });
+
+  if (options.backtest?.riskFreeRate) {
+    throw new UserError('--risk-free applies to the metrics of rrr backtest; Monte Carlo Sharpe ratios use a risk-free rate of 0: remove --risk-free.', { code: 'RRR_SETTING_NOT_APPLICABLE' });
+  }
+
+  let runId: number | null = null;
+  let prepared: PreparedBacktest;
+  let backtest: BacktestResult;
+  if (options.run !== undefined) {
+    const rerun = await backtestFromRun(options.run, options.db);
+    ({ prepared, backtest } = rerun);
+    runId = rerun.run.id;
+  } else {
+    prepared = await prepareBacktest(options.backtest!);
+    backtest = runPrepared(prepared, options.backtest!.params);
+  }
+  const described = describeBacktest(runId, prepared, backtest);
+
+  const usesTrades = TRADE_METHODS.includes(options.method);
+  let input: MonteCarloInput;
+  let series: Float64Array;
+  if (usesTrades) {
+    const { sizing, reason } = sizingOf(backtest);
+    series = tradeReturns(backtest, sizing);
+    if (series.length < 2) {
+      throw new UserError(
+        `The backtest closed ${series.length} trade${series.length === 1 ? '' : 's'}: --method ${options.method} resamples closed trades and needs at least 2; use --method returns or block, which resample per-bar returns.`,
+        { exitCode: 1, code: 'RRR_TOO_FEW_TRADES' },
+      );
+    }
+    input = { kind: 'trades', steps: series.length, sizing, sizingReason: reason, sharpeUnit: 'per trade (mean / standard deviation of trade returns, not annualized)' };
+  } else {
+    series = barReturns(backtest);
+    input = {
+      kind: 'returns',
+      steps: series.length,
+      sizing: 'compound',
+      sizingReason: 'each is a fraction of the equity at the bar before, so they compound',
+      sharpeUnit: `per bar, annualized by sqrt(${prepared.periodsPerYear}) periods per year, risk-free rate 0`,
+    };
+  }
+  const result = await monteCarloParallel({
+    ...(usesTrades ? { trades: series } : { returns: series }),
+    initialEquity: usesTrades ? backtest.result.options.cash : backtest.result.equity[0],
+    method: options.method,
+    runs: options.runs,
+    seed: options.seed,
+    ruinLevel: options.ruinLevel,
+    sizing: input.sizing,
+    blockLength: options.blockLength,
+    bandPoints: options.bandPoints,
+    ...(usesTrades ? {} : { periodsPerYear: prepared.periodsPerYear }),
+  }, options.workers ?? 1);
+  if (prepared.riskFreeRate) {
+    result.notes.push(`The run was recorded with a risk-free rate of ${prepared.riskFreeRate}; the Sharpe ratios here use 0, so they differ from its recorded Sharpe.`);
+  }
+  if (usesTrades && described.openTrades > 0) {
+    result.notes.push(`${described.openTrades} trade${described.openTrades === 1 ? ' was' : 's were'} still open after the last bar and ${described.openTrades === 1 ? 'is' : 'are'} left out: the actual path ends after the last closed trade.`);
+  }
+  return { backtest: described, input, result };
+}
