@@ -4,7 +4,11 @@
  */
 import { backtestBenchmarks } from './backtest.bench.js';
 import { dataBenchmarks } from './data.bench.js';
+import { monteCarloBenchmarks } from './montecarlo.bench.js';
+import { sweepBenchmarks } from './sweep.bench.js';
 
 const only = process.argv[2];
 if (!only || only === 'data') await dataBenchmarks();
 if (!only || only === 'backtest') await backtestBenchmarks();
+if (!only || only === 'sweep') await sweepBenchmarks();
+if (!only || only === 'montecarlo') await monteCarloBenchmarks();

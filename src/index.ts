@@ -60,8 +60,8 @@ export type { TradeRecord, OrderRecord } from './engine/records.js';
 export type { Signals, SimOptions, SimResult, PortfolioOptions, PortfolioResult, SizeSpec, StopSpec, FillMode, Direction, OrderLog, TradeLog } from './engine/types.js';
 
 // Research
-export { runBacktestJob } from './research/backtest-job.js';
-export type { BacktestJobOptions, BacktestJobResult } from './research/backtest-job.js';
+export { runBacktestJob, prepareBacktest } from './research/backtest-job.js';
+export type { BacktestJobOptions, BacktestJobResult, PreparedBacktest } from './research/backtest-job.js';
 export { listRuns, getRun, recordRun, fingerprintBars } from './data/runs.js';
 export type { RunRecord } from './data/runs.js';
 export { normalCdf, normalPdf, normalQuantile, logNormalCdf } from './stats/normal.js';
@@ -71,3 +71,32 @@ export { monteCarlo, mergeMonteCarlo, MONTE_CARLO_METHODS, optimalBlockLength, w
 export type { MonteCarloMethod, MonteCarloOptions, MonteCarloResult, MonteCarloSettings, MonteCarloActual, RuinSummary, Distribution, EquityBands, PathColumns } from './research/montecarlo/index.js';
 export { createSampler, strategyCheck, Study, spaceFromSchema, parseGridFlags, checkGridSize, gridSize, dimensionValues, MAX_GRID_TRIALS, SEARCH_METHODS, defaultGamma } from './research/search/index.js';
 export type { SearchMethod, SamplerOptions, TpeOptions, SearchSpace, Dimension, ParamValue, Trial, TrialRecord, TrialState, Direction as SearchDirection, ParamCheck } from './research/search/index.js';
+export { createEvaluator, InThreadEvaluator, PoolEvaluator, runTrial, equityReturns, toSharedBars, shareBars, sharedBarsView } from './research/sweep/index.js';
+export type { PoolOptions, SharedBars, Evaluator, SweepSpec, TrialInput, TrialOutput, BarRange } from './research/sweep/index.js';
+export { IndicatorCache, withIndicatorCache, DEFAULT_INDICATOR_CACHE_BYTES } from './indicators/cache.js';
+export type { IndicatorCacheStats } from './indicators/cache.js';
+export {
+  runSearch,
+  OBJECTIVE_KEYS,
+  parseObjective,
+  parseConstraint,
+  rankTrials,
+  winnerCommand,
+  sensitivity,
+  heatmap,
+  overfitting as optimizeOverfitting,
+  summarizeSearch,
+  StudyRecorder,
+  listStudies,
+  getStudy,
+  parseShard,
+  shardOf,
+  writeTrialsParquet,
+  readShards,
+} from './research/optimize/index.js';
+export type { Constraint, FinishedTrial, SearchHooks, SearchProgress, SearchResult, SearchSettings, OptimizeSummary, RankedTrial, Sensitivity, Heatmap, OverfittingSummary, StudyHeader, StudyListing, StudyState, Shard } from './research/optimize/index.js';
+export { parseWindowLength, walkForwardWindows, runWalkForward, stitchEquity, parameterStability, summarizeWalkForward } from './research/walkforward/index.js';
+export type { WalkForwardWindow, WindowLength, WindowSettings, WalkForwardResult, WalkForwardSetup, WindowResult, WalkForwardSummary, ParameterStability, StitchedEquity } from './research/walkforward/index.js';
+export { monteCarloJob, tradeReturns, barReturns } from './research/montecarlo/job.js';
+export type { MonteCarloJobOptions, MonteCarloJobResult } from './research/montecarlo/job.js';
+export { monteCarloParallel } from './research/montecarlo/parallel.js';
