@@ -17,7 +17,8 @@ import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './
 /** Per-bar simple returns of an equity curve: n - 1 of them (into `out` when given, which must hold them). */
 export function equityReturns(equity: Float64Array, out = new Float64Array(Math.max(0, equity.length - 1))): Float64Array {
   const n = equity.length - 1;
-  for (let i = 0; i < n; i++) out[i] = equity[i + 1] / equity[i] - 1;
+  // As the metrics define them (docs/metrics.md): no capital (equity <= 0), no return.
+  for (let i = 0; i < n; i++) out[i] = equity[i] > 0 ? equity[i + 1] / equity[i] - 1 : 0;
   return n === out.length ? out : out.subarray(0, Math.max(0, n));
 }
 
