@@ -64,23 +64,36 @@ export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
 }
 
 /**
- * returnMoments of the per-bar simple returns of `equity` (equity[i + 1] / equity[i] − 1, n − 1 of them; 0 after
- * a bar with no capital, equity <= 0, as the metrics define it),
- * written into `returns` by the same pass that sums them: what a sweep trial needs, one pass fewer.
+ * The simple return from bar i to bar i + 1 of an equity curve, as the metrics define it (docs/metrics.md):
+ * equity[i + 1] / equity[i] − 1, and 0 after a bar with no capital (equity <= 0).
+ */
+function stepReturn(equity: Float64Array, i: number): number {
+  return equity[i] > 0 ? equity[i + 1] / equity[i] - 1 : 0;
+}
+
+/** Per-bar simple returns of an equity curve: n − 1 of them (into `out` when given, which must hold them). */
+export function equityReturns(equity: Float64Array, out = new Float64Array(Math.max(0, equity.length - 1))): Float64Array {
+  const n = equity.length - 1;
+  for (let i = 0; i < n; i++) out[i] = stepReturn(equity, i);
+  return n === out.length ? out : out.subarray(0, Math.max(0, n));
+}
+
+/**
+ * returnMoments of equityReturns(equity), written into `returns` by the same pass that sums them: what a
+ * sweep trial needs, one pass fewer.
  */
 export function equityReturnMoments(equity: Float64Array, returns: Float64Array): ReturnMoments {
   const n = equity.length - 1;
   if (n < 2) throw new RangeError(`returnMoments: need at least 2 returns, got ${Math.max(0, n)}.`);
   if (returns.length < n) throw new RangeError(`returns must hold the ${n} returns of the equity (got ${returns.length}).`);
-  // As the metrics define them (docs/metrics.md): no capital (equity <= 0), no return.
-  const first = equity[0] > 0 ? equity[1] / equity[0] - 1 : 0;
+  const first = stepReturn(equity, 0);
   let even = 0;
   let odd = 0;
   let differ = 0;
   let i = 0;
   for (; i + 1 < n; i += 2) {
-    const x = equity[i] > 0 ? equity[i + 1] / equity[i] - 1 : 0;
-    const y = equity[i + 1] > 0 ? equity[i + 2] / equity[i + 1] - 1 : 0;
+    const x = stepReturn(equity, i);
+    const y = stepReturn(equity, i + 1);
     returns[i] = x;
     returns[i + 1] = y;
     even += x;
@@ -88,7 +101,7 @@ export function equityReturnMoments(equity: Float64Array, returns: Float64Array)
     differ |= +(x !== first) | +(y !== first);
   }
   if (i < n) {
-    const x = equity[i] > 0 ? equity[i + 1] / equity[i] - 1 : 0;
+    const x = stepReturn(equity, i);
     returns[i] = x;
     even += x;
     differ |= +(x !== first);

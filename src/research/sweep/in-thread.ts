@@ -8,19 +8,14 @@ import { METRIC_KEYS, type MetricKey } from '../../engine/metrics.js';
 import { isUserError } from '../../errors.js';
 import { IndicatorCache, TrialScratch, withIndicatorCache, withTrialScratch } from '../../indicators/cache.js';
 import { blockStatsInto } from '../overfitting/pbo.js';
-import { equityReturnMoments } from '../overfitting/sharpe-stats.js';
+import { equityReturnMoments, equityReturns } from '../overfitting/sharpe-stats.js';
 import { runBacktest } from '../../strategies/backtest.js';
 import type { AnyStrategy } from '../../strategies/define.js';
 import { resolveStrategy } from '../../strategies/registry.js';
 import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
 
-/** Per-bar simple returns of an equity curve: n - 1 of them (into `out` when given, which must hold them). */
-export function equityReturns(equity: Float64Array, out = new Float64Array(Math.max(0, equity.length - 1))): Float64Array {
-  const n = equity.length - 1;
-  // As the metrics define them (docs/metrics.md): no capital (equity <= 0), no return.
-  for (let i = 0; i < n; i++) out[i] = equity[i] > 0 ? equity[i + 1] / equity[i] - 1 : 0;
-  return n === out.length ? out : out.subarray(0, Math.max(0, n));
-}
+/** Re-exported: a sweep's per-bar returns are the overfitting statistics' own. */
+export { equityReturns };
 
 /**
  * Per-thread scratch columns, reused by every trial: a trial reads its equity and returns once and keeps only
