@@ -207,8 +207,8 @@ export interface RankedTrial {
   metrics: FinishedTrial['metrics'];
 }
 
-/** Everything rrr optimize prints (and returns under --json). */
-export interface OptimizeSummary {
+/** What a search was over (its study, data and method) and what it optimized: the summary repeats it from its context. */
+export interface SearchDescription {
   study?: string;
   strategy: string;
   symbols: string[];
@@ -221,6 +221,10 @@ export interface OptimizeSummary {
   objective: string;
   direction: Direction;
   constraints: string[];
+}
+
+/** Everything rrr optimize prints (and returns under --json). */
+export interface OptimizeSummary extends SearchDescription {
   /** True when Ctrl-C stopped the search: everything below is over the trials that finished. */
   interrupted: boolean;
   /**
@@ -235,25 +239,13 @@ export interface OptimizeSummary {
   overfitting: OverfittingSummary;
 }
 
-export interface SummaryContext {
-  strategy: string;
-  symbols: string[];
-  timeframe: string;
-  from: string;
-  to: string;
-  dataFingerprint: string;
-  method: string;
-  seed?: number;
-  objective: string;
-  direction: Direction;
-  constraints: string[];
+export interface SummaryContext extends SearchDescription {
   space: SearchSpace;
   total: number | undefined;
   top: number;
   pboSplits: number;
   /** The user's backtest settings as flag/value pairs, for the winner's command line. */
   settings: readonly (readonly [string, string | true])[];
-  study?: string;
 }
 
 /** The report of a finished (or interrupted) search. */
@@ -263,19 +255,9 @@ export function summarizeSearch(trials: readonly FinishedTrial[], interrupted: b
   const counts = stateCounts(trials);
   const sens = sensitivity(trials, context.space, context.direction);
   const best = ranked[0];
+  const { space: _space, total: _total, top: _top, pboSplits: _pboSplits, settings: _settings, ...described } = context;
   return {
-    ...(context.study === undefined ? {} : { study: context.study }),
-    strategy: context.strategy,
-    symbols: context.symbols,
-    timeframe: context.timeframe,
-    from: context.from,
-    to: context.to,
-    dataFingerprint: context.dataFingerprint,
-    method: context.method,
-    ...(context.seed === undefined ? {} : { seed: context.seed }),
-    objective: context.objective,
-    direction: context.direction,
-    constraints: context.constraints,
+    ...described,
     interrupted,
     trials: { total: context.total, finished: trials.length, complete: counts.complete, pruned: counts.pruned, failed: counts.failed, rejected: trials.filter((t) => t.state === 'pruned' && t.moments === undefined).length },
     top: ranked.slice(0, context.top).map(asRanked),

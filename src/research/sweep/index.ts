@@ -5,7 +5,7 @@ import type { Evaluator } from './types.js';
 
 /** An evaluator with `workers` threads: 1 runs in this thread, more on a worker pool sharing the bars. */
 export async function createEvaluator(workers: number, options: PoolOptions = {}): Promise<Evaluator> {
-  if (!(Number.isInteger(workers) && workers >= 1)) throw new RangeError(`workers must be a whole number, 1 or more, not ${workers}.`);
+  // Any other count, a bad one included, goes to the pool, which refuses what it cannot run.
   return workers === 1 ? new InThreadEvaluator({ indicatorCacheBytes: options.indicatorCacheBytes }) : new PoolEvaluator(workers, options);
 }
 

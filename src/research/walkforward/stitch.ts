@@ -20,15 +20,12 @@ export interface TestSegment {
   feesPaid: number;
 }
 
-export interface StitchedEquity {
-  time: Float64Array;
-  equity: Float64Array;
+/** The test windows as one: the same columns over every tested bar. */
+export interface StitchedEquity extends TestSegment {
   /** The traded closes over the same bars (buy and hold over the tested bars), when every segment has them. */
   close?: Float64Array;
   /** Every window's trades, bars as stitched indexes; currency amounts (pnl, fees, size) scaled like the equity. */
   trades: TradeColumns;
-  exposureBars: number;
-  feesPaid: number;
   /** The factor each window's equity was multiplied by. */
   scale: number[];
 }
