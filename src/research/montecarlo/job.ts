@@ -3,13 +3,11 @@
  * turn it into trade or per-bar returns, and resample them with monteCarlo. Nothing is written: a recorded
  * run is read from a store opened read-only and the re-run is not recorded.
  */
-import { getRun, type RunRecord } from '../../data/runs.js';
-import { withStore } from '../../data/store.js';
 import { formatTime } from '../../data/time.js';
-import type { SimOptions } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
-import { runBacktest, type BacktestResult } from '../../strategies/backtest.js';
+import type { BacktestResult } from '../../strategies/backtest.js';
 import { prepareBacktest, type BacktestJobOptions, type PreparedBacktest } from '../backtest-job.js';
+import { rerunRecordedRun, runPrepared } from '../rerun.js';
 import { monteCarlo, type MonteCarloMethod, type MonteCarloResult } from './montecarlo.js';
 import { monteCarloParallel } from './parallel.js';
 
@@ -75,76 +73,6 @@ export interface MonteCarloJobResult {
 }
 
 const TRADE_METHODS: readonly MonteCarloMethod[] = ['permute', 'bootstrap'];
-
-/** Recorded settings that are not simulation options. */
-const NOT_SIM = new Set(['periodsPerYear', 'periodsPerYearReason', 'implied', 'overridden', 'align', 'riskFreeRate']);
-
-/**
- * A run's resolved settings as simulation options: null (no stop) and maxHold 0 (none) are how the
- * resolved options say "unset", which the option checks would refuse as values.
- */
-function simFromRecord(settings: Record<string, unknown>): SimOptions {
-  const sim: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(settings)) {
-    if (NOT_SIM.has(key) || value === null || value === undefined) continue;
-    if (key === 'maxHold' && value === 0) continue;
-    sim[key] = value;
-  }
-  return sim as SimOptions;
-}
-
-async function prepareRun(run: RunRecord, db: string): Promise<PreparedBacktest> {
-  const settings = run.settings;
-  try {
-    return await prepareBacktest({
-      strategy: run.strategy,
-      symbols: run.symbols,
-      timeframe: run.timeframe,
-      // The recorded bounds are the first and last bar's times: as epoch ms they select exactly those bars.
-      range: { from: Date.parse(run.from), to: Date.parse(run.to) },
-      db,
-      sim: simFromRecord(settings),
-      ...(typeof settings.align === 'string' ? { align: settings.align as 'union' | 'intersection' } : {}),
-      ...(settings.periodsPerYearReason === '--periods-per-year' ? { periodsPerYear: Number(settings.periodsPerYear) } : {}),
-      ...(typeof settings.riskFreeRate === 'number' ? { riskFreeRate: settings.riskFreeRate } : {}),
-    });
-  } catch (error) {
-    if (error instanceof UserError && error.code === 'RRR_UNKNOWN_STRATEGY') {
-      throw new UserError(
-        `Run ${run.id} used the strategy "${run.strategy}", which is not a built-in strategy (a run records a strategy file by its name only): give --strategy FILE and the run's other flags instead of --run.`,
-        { exitCode: 1, code: 'RRR_RUN_STRATEGY_GONE' },
-      );
-    }
-    if (error instanceof UserError && error.code === 'RRR_UNKNOWN_SYMBOL') {
-      throw new UserError(
-        `Run ${run.id}'s data (${run.symbols.join(', ')} ${run.timeframe}) is not in ${db}: a run made from a file (--data) is re-run with --data FILE and the run's other flags instead of --run.`,
-        { exitCode: 1, code: 'RRR_RUN_DATA_MISSING' },
-      );
-    }
-    if (error instanceof UserError) {
-      throw new UserError(`Run ${run.id} cannot be re-run from ${db}: ${error.message}`, { exitCode: 1, code: error.code });
-    }
-    throw error;
-  }
-}
-
-/** The backtest re-run from a recorded run, refused when its data is no longer what it ran on. */
-async function backtestFromRun(id: string, db: string): Promise<{ run: RunRecord; prepared: PreparedBacktest; backtest: BacktestResult }> {
-  const run = await withStore(db, { create: false, readOnly: true }, (store) => getRun(store, id));
-  const prepared = await prepareRun(run, db);
-  if (prepared.dataFingerprint !== run.dataFingerprint) {
-    throw new UserError(
-      `Run ${run.id}'s data changed since it was recorded (${run.symbols.join(', ')} ${run.timeframe} ${run.from} .. ${run.to}: fingerprint ${run.dataFingerprint}, now ${prepared.dataFingerprint}): re-run rrr backtest to record a run on the current data.`,
-      { exitCode: 1, code: 'RRR_RUN_DATA_CHANGED' },
-    );
-  }
-  return { run, prepared, backtest: runPrepared(prepared, run.params) };
-}
-
-function runPrepared(prepared: PreparedBacktest, params: Readonly<Record<string, unknown>> | undefined): BacktestResult {
-  const { strategy, series, sim, periodsPerYear, riskFreeRate, source, optionName } = prepared;
-  return runBacktest(series.length === 1 ? series[0] : series, { strategy, params, sim, periodsPerYear, riskFreeRate, source, optionName });
-}
 
 function sizingOf(backtest: BacktestResult): { sizing: 'compound' | 'fixed'; reason: string } {
   const size = (backtest.settings as { size?: { kind?: string } }).size;
@@ -227,7 +155,7 @@ export async function monteCarloJob(options: MonteCarloJobOptions): Promise<Mont
   let prepared: PreparedBacktest;
   let backtest: BacktestResult;
   if (options.run !== undefined) {
-    const rerun = await backtestFromRun(options.run, options.db);
+    const rerun = await rerunRecordedRun(options.run, options.db);
     ({ prepared, backtest } = rerun);
     runId = rerun.run.id;
   } else {
