@@ -43,7 +43,7 @@ const SIM_KEYS = [
   'stopFirst',
   'closeAtEnd',
 ];
-const PORTFOLIO_KEYS = ['cash', 'fill', 'feeRate', 'fixedFee', 'slippageBps', 'leverage', 'lotSize', 'closeAtEnd'];
+const PORTFOLIO_KEYS = ['cash', 'fill', 'feeRate', 'fixedFee', 'slippageBps', 'leverage', 'lotSize', 'closeAtEnd', 'rebalanceOn'];
 
 function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -179,5 +179,6 @@ export function resolvePortfolioOptions(options: PortfolioOptions = {}): Resolve
     leverage: num('leverage', o.leverage, 1, positive, 'a number > 0'),
     lotSize: num('lotSize', o.lotSize, 0, nonNegative, '>= 0 (0 = fractional units)'),
     closeAtEnd: flag('closeAtEnd', o.closeAtEnd, false),
+    rebalanceOn: oneOf('rebalanceOn', o.rebalanceOn, 'change', ['change', 'every-weight']),
   };
 }

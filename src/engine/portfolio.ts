@@ -137,7 +137,8 @@ class TradeBook {
  * Multi-asset simulation with one shared cash account (docs/simulation.md, "Portfolio").
  * bars: one frame per asset, aligned on one time index (NaN where an asset has no bar).
  * weights[a][t]: target fraction of equity for asset a computed at bar t (negative = short; NaN = keep).
- * A bar whose weights change any target schedules a rebalance of every asset with a non-NaN weight at that bar,
+ * A bar whose weights change any target (with rebalanceOn 'every-weight': any bar with a weight) schedules a
+ * rebalance of every asset with a non-NaN weight at that bar,
  * filled at the next bar's open (fill 'open') or this bar's close (fill 'close'): sells first, then buys scaled
  * down to the buying power; an asset without a price at the fill bar keeps its order pending to the next bar.
  * closeAtEnd: the last fill (the last bar's open, or its close) closes every position with a price there,
@@ -172,11 +173,12 @@ export function simulatePortfolio(
   let exposure = 0;
   let anyPending = false;
 
+  const everyWeight = o.rebalanceOn === 'every-weight';
   const schedule = (t: number) => {
     let changed = false;
     for (let a = 0; a < m; a++) {
       const w = weights[a][t];
-      if (w === w && w !== target[a]) changed = true;
+      if (w === w && (everyWeight || w !== target[a])) changed = true;
     }
     if (!changed) return;
     for (let a = 0; a < m; a++) {

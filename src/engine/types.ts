@@ -112,6 +112,12 @@ export interface PortfolioOptions extends CostOptions {
    * fill 'close'), replacing any rebalance due there; an asset without a price at that bar stays open. Default false.
    */
   readonly closeAtEnd?: boolean;
+  /**
+   * When a bar's weights schedule a rebalance. 'change' (default): only when they change a target, so positions
+   * drift with prices while a strategy's target holds. 'every-weight': every bar with a weight rebalances back
+   * to its targets, changed or not, as a periodic rebalancing to fixed weights must.
+   */
+  readonly rebalanceOn?: 'change' | 'every-weight';
 }
 
 export interface ResolvedPortfolioOptions {
@@ -123,6 +129,7 @@ export interface ResolvedPortfolioOptions {
   readonly leverage: number;
   readonly lotSize: number;
   readonly closeAtEnd: boolean;
+  readonly rebalanceOn: 'change' | 'every-weight';
 }
 
 /**

@@ -19,10 +19,16 @@ export interface ReturnsWindow {
 export interface WeightConstraints {
   /** No short positions (each weight >= 0). Default true. */
   longOnly?: boolean;
-  /** Per-asset bounds (defaults: 0 or -leverage .. 1 or leverage). */
+  /**
+   * Per-asset bounds. Defaults: long-only [0, 1]; long-short [-leverage, leverage], or [-1, 1] (as
+   * PyPortfolioOpt's default bounds) without a leverage limit. -Infinity / Infinity remove a bound.
+   */
   minWeight?: number;
   maxWeight?: number;
-  /** Sum of |w| at most this (default 1). Net exposure sum(w) is always 1. */
+  /**
+   * Gross exposure: sum of |w| at most this (>= 1). Net exposure sum(w) is always 1. Absent: no limit
+   * beyond the bounds (a long-only portfolio has sum |w| = 1 anyway).
+   */
   leverage?: number;
   /** Weights held before this rebalance and the most turnover (sum |w - previous|) allowed. */
   previous?: Float64Array;
@@ -45,7 +51,7 @@ export interface OptimizeInput {
   mean: Float64Array;
   /** Covariance per period, n x n row-major. */
   cov: Float64Array;
-  /** The window's returns (HRP clusters on their correlations). */
+  /** The window's returns, for callers' records: every method works from mean and cov (HRP clusters on the correlations of cov, so the covariance method applies to it too). */
   returns?: ReturnsWindow;
   constraints?: WeightConstraints;
   /** Risk-free rate per period (max-sharpe). Default 0. */
@@ -53,7 +59,12 @@ export interface OptimizeInput {
   /** mean-variance: minimise risk at this return per period, or maximise return at targetRisk (volatility per period). */
   targetReturn?: number;
   targetRisk?: number;
-  /** Black-Litterman: market-cap weights (default equal), risk aversion delta (default 2.5), tau (default 0.05). */
+  /**
+   * Black-Litterman: market-cap weights (default equal; normalised to sum 1), risk aversion delta (default
+   * 2.5), tau (default 0.05). The prior is the implied Pi = delta S w_mkt, so `mean` is not used. Without
+   * `constraints` the weights are He-Litterman's (delta S_p)^-1 mu normalised to sum to 1 (shorts allowed);
+   * with `constraints` (even {}), the quadratic utility mu'w - delta/2 w'S_p w under them.
+   */
   views?: View[];
   marketWeights?: Float64Array;
   riskAversion?: number;
@@ -69,6 +80,7 @@ export interface OptimizeResult {
   sharpe: number;
   /** Share of portfolio variance from each asset: w_i (Sigma w)_i / w' Sigma w. */
   riskContribution: Float64Array;
+  /** Solver iterations (quadprog's, Newton steps for risk parity; 0 for closed forms). */
   iterations: number;
   /** Black-Litterman posterior returns. */
   posteriorMean?: Float64Array;

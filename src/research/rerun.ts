@@ -8,7 +8,7 @@ import { withStore } from '../data/store.js';
 import type { SimOptions } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import { runBacktest, type BacktestResult } from '../strategies/backtest.js';
-import { prepareBacktest, type PreparedBacktest } from './backtest-job.js';
+import { prepareBacktest, type BacktestJobOptions, type PreparedBacktest } from './backtest-job.js';
 
 export interface RerunResult {
   run: RunRecord;
@@ -17,7 +17,7 @@ export interface RerunResult {
 }
 
 /** Recorded settings that are not simulation options. */
-const NOT_SIM = new Set(['periodsPerYear', 'periodsPerYearReason', 'implied', 'overridden', 'align', 'riskFreeRate']);
+const NOT_SIM = new Set(['periodsPerYear', 'periodsPerYearReason', 'implied', 'overridden', 'align', 'riskFreeRate', 'rebalanceOn']);
 
 /**
  * A run's resolved settings as simulation options: null (no stop) and maxHold 0 (none) are how the
@@ -34,6 +34,9 @@ function simFromRecord(settings: Record<string, unknown>): SimOptions {
 }
 
 export async function prepareRun(run: RunRecord, db: string): Promise<PreparedBacktest> {
+  if (run.strategy === 'portfolio') {
+    throw new UserError(`Run ${run.id} is a rebalancing portfolio backtest: re-run it with rrr portfolio and the settings "rrr runs show ${run.id}" lists.`, { exitCode: 1, code: 'RRR_RUN_IS_PORTFOLIO' });
+  }
   const settings = run.settings;
   try {
     return await prepareBacktest({
@@ -84,4 +87,17 @@ export async function rerunRecordedRun(id: string, db: string): Promise<RerunRes
 export function runPrepared(prepared: PreparedBacktest, params: Readonly<Record<string, unknown>> | undefined): BacktestResult {
   const { strategy, series, sim, periodsPerYear, riskFreeRate, source, optionName } = prepared;
   return runBacktest(series.length === 1 ? series[0] : series, { strategy, params, sim, periodsPerYear, riskFreeRate, source, optionName });
+}
+
+/**
+ * The backtest a research command analyses: a recorded run re-run (`run`, read-only) or the settings of
+ * `rrr backtest` (`backtest`); nothing is recorded either way. runId is null for the latter.
+ */
+export async function backtestToAnalyse(options: { run?: string; backtest?: BacktestJobOptions; db: string }): Promise<{ runId: number | null; prepared: PreparedBacktest; backtest: BacktestResult }> {
+  if (options.run !== undefined) {
+    const { run, prepared, backtest } = await rerunRecordedRun(options.run, options.db);
+    return { runId: run.id, prepared, backtest };
+  }
+  const prepared = await prepareBacktest(options.backtest!);
+  return { runId: null, prepared, backtest: runPrepared(prepared, options.backtest!.params) };
 }

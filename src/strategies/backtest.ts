@@ -160,7 +160,7 @@ export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): B
     weights = checkWeights(strategy, source, length, assets, call(strategy, source, length, 'weights', () => strategy.weights!(series, params, context)));
     if (from > 0) weights = weights.map((w) => w.subarray(from));
     const portfolio = Object.fromEntries(PORTFOLIO_KEYS.filter((k) => (sim as Record<string, unknown>)[k] !== undefined).map((k) => [k, (sim as Record<string, unknown>)[k]])) as PortfolioOptions;
-    result = simulatePortfolio(simulated, weights, portfolio);
+    result = simulatePortfolio(simulated, weights, strategy.rebalanceOn ? { ...portfolio, rebalanceOn: strategy.rebalanceOn } : portfolio);
   }
   const metrics = computeMetrics(
     {

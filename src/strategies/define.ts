@@ -25,6 +25,12 @@ export interface Strategy<S extends ParamSchema = ParamSchema> {
   readonly warmup: (p: ParamValues<S>) => number;
   readonly signals?: (bars: Bars, p: ParamValues<S>, context: StrategyContext) => Signals;
   readonly weights?: (bars: readonly Bars[], p: ParamValues<S>, context: StrategyContext) => Float64Array[];
+  /**
+   * How `weights` are read: 'change' (default) trades a bar's weights only when they change a target, so
+   * holdings drift while a target holds; 'every-weight' rebalances back to the targets at every bar that has
+   * weights, changed or not (a periodic rebalancing to fixed weights).
+   */
+  readonly rebalanceOn?: 'change' | 'every-weight';
   /** Simulation settings the strategy implies (e.g. ATR stops); explicit user settings override them. */
   readonly simDefaults?: (p: ParamValues<S>, context: StrategyContext) => Partial<SimOptions>;
 }

@@ -13,6 +13,25 @@ describe('simulatePortfolio: hand-worked 2-asset rebalance', () => {
   const A = flat([10, 12, 11]);
   const B = flat([20, 18, 21]);
 
+  it("rebalances back to unchanged targets only with rebalanceOn 'every-weight'", () => {
+    // bar 0: 50/50 of 1000 -> 50 A at 10, 25 B at 20. bar 1: the same 50/50 again; equity 50 x 12 + 25 x 18 = 1050.
+    // 'change': the target did not change, so nothing trades and the holdings drift (A is 600/1050 of equity).
+    const weights = [col([0.5, 0.5, NaN]), col([0.5, 0.5, NaN])];
+    const drift = simulatePortfolio([A, B], weights, { fill: 'close', cash: 1000 });
+    expect(drift.orders.count).toBe(2);
+    expect(drift.options.rebalanceOn).toBe('change');
+    // 'every-weight': bar 1 trades back to 525 each: sell 50 - 525 / 12 = 6.25 A, buy 525 / 18 - 25 = 4.1667 B.
+    const back = simulatePortfolio([A, B], weights, { fill: 'close', cash: 1000, rebalanceOn: 'every-weight' });
+    expect(back.orders.count).toBe(4);
+    expect(arr(back.orders.side).slice(2)).toEqual([-1, 1]);
+    expect(back.orders.size[2]).toBeCloseTo(6.25, 12);
+    expect(back.orders.size[3]).toBeCloseTo(4.166666666667, 9);
+    expect(back.positions[0][1] * 12).toBeCloseTo(525, 9);
+    expect(back.positions[1][1] * 18).toBeCloseTo(525, 9);
+    // a bar without weights (NaN) still keeps the targets and trades nothing
+    expect(back.positions[0][2]).toBe(back.positions[0][1]);
+  });
+
   it('rebalances to target weights of current equity at the close, sells before buys', () => {
     // bar 0: 50/50 of 1000 -> 50 A at 10, 25 B at 20, cash 0.
     // bar 1: equity = 50 x 12 + 25 x 18 = 1050; 20/80 -> A 0.2 x 1050 / 12 = 17.5 units (sell 32.5 at 12 = 390),

@@ -6,8 +6,9 @@
 import { formatTime } from '../../data/time.js';
 import { UserError } from '../../errors.js';
 import type { BacktestResult } from '../../strategies/backtest.js';
-import { prepareBacktest, type BacktestJobOptions, type PreparedBacktest } from '../backtest-job.js';
-import { rerunRecordedRun, runPrepared } from '../rerun.js';
+import type { BacktestJobOptions, PreparedBacktest } from '../backtest-job.js';
+import { barReturns, tradeReturns } from '../backtest-returns.js';
+import { backtestToAnalyse } from '../rerun.js';
 import { monteCarlo, type MonteCarloMethod, type MonteCarloResult } from './montecarlo.js';
 import { monteCarloParallel } from './parallel.js';
 
@@ -83,36 +84,6 @@ function sizingOf(backtest: BacktestResult): { sizing: 'compound' | 'fixed'; rea
   return { sizing: 'compound', reason: 'size is a fraction of equity: each trade compounds as a fraction of the equity at its entry' };
 }
 
-/**
- * Closed trades as returns on equity, in the order of the trade log: a trade's return is its profit (fees
- * included) over the equity just before its entry (compound) or over the starting cash (fixed), so walking
- * them in their own order gives the backtest's equity after its last closed trade (exactly for one position
- * at a time; overlapping trades of several assets are treated as if they followed one another).
- */
-export function tradeReturns(backtest: BacktestResult, sizing: 'compound' | 'fixed'): Float64Array {
-  const { trades, equity } = backtest.result;
-  const cash = backtest.result.options.cash;
-  const out: number[] = [];
-  for (let i = 0; i < trades.count; i++) {
-    if (trades.isOpen[i]) continue;
-    const entry = trades.entryBar[i];
-    const base = sizing === 'fixed' ? cash : entry > 0 ? equity[entry - 1] : cash;
-    out.push(trades.pnl[i] / base);
-  }
-  return Float64Array.from(out);
-}
-
-/**
- * The backtest's per-bar returns, equity[t] / equity[t - 1] - 1 for t >= 1, as its metrics compute them: they
- * compound from equity[0] (the starting cash, unless the strategy filled on the first bar) to the final equity.
- */
-export function barReturns(backtest: BacktestResult): Float64Array {
-  const { equity } = backtest.result;
-  const out = new Float64Array(Math.max(0, equity.length - 1));
-  for (let t = 1; t < equity.length; t++) out[t - 1] = equity[t] / equity[t - 1] - 1;
-  return out;
-}
-
 function describeBacktest(runId: number | null, prepared: PreparedBacktest, backtest: BacktestResult): MonteCarloBacktest {
   const { trades, equity } = backtest.result;
   const time = prepared.series[0].time;
@@ -151,17 +122,7 @@ export async function monteCarloJob(options: MonteCarloJobOptions): Promise<Mont
     throw new UserError('--risk-free applies to the metrics of rrr backtest; Monte Carlo Sharpe ratios use a risk-free rate of 0: remove --risk-free.', { code: 'RRR_SETTING_NOT_APPLICABLE' });
   }
 
-  let runId: number | null = null;
-  let prepared: PreparedBacktest;
-  let backtest: BacktestResult;
-  if (options.run !== undefined) {
-    const rerun = await rerunRecordedRun(options.run, options.db);
-    ({ prepared, backtest } = rerun);
-    runId = rerun.run.id;
-  } else {
-    prepared = await prepareBacktest(options.backtest!);
-    backtest = runPrepared(prepared, options.backtest!.params);
-  }
+  const { runId, prepared, backtest } = await backtestToAnalyse(options);
   const described = describeBacktest(runId, prepared, backtest);
 
   const usesTrades = TRADE_METHODS.includes(options.method);
