@@ -46,6 +46,22 @@ export abstract class RrrCommand extends Command {
     if (process.stderr.isTTY && !this.jsonEnabled()) process.stderr.write(`${message}\n`);
   }
 
+  /** A destructive command without --yes needs someone to answer: without a terminal it is refused. */
+  protected requireTerminal(action: string): void {
+    if (!process.stdin.isTTY) throw new UserError(`Refusing to ${action} without confirmation: pass --yes when not at a terminal.`, { code: 'RRR_CONFIRM_NEEDED' });
+  }
+
+  /** Asks y/N on stderr (stdout keeps only results); true for y or yes. Call it with no store held open. */
+  protected async confirm(question: string): Promise<boolean> {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  }
+
   /** "Unknown flag --stoploss. Did you mean --stop-loss?" instead of oclif's list and help. */
   private unknownFlag(error: Error & { flags?: string[] }): UserError {
     const given = error.flags?.[0] ?? '';

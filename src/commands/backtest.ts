@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
+import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 export default class Backtest extends RrrCommand {
   static override summary = 'Backtest a strategy on stored bars or a file: settings, metrics, trades; recorded as a run.';
@@ -13,12 +14,14 @@ export default class Backtest extends RrrCommand {
     '<%= config.bin %> backtest --strategy ./my-strategy.ts --data prices.parquet --stop-loss 2atr --take-profit 0.06',
     '<%= config.bin %> backtest --strategy pairs --symbol DEMO-A --symbol DEMO-B --timeframe 1d',
     '<%= config.bin %> backtest --strategy sma-cross --symbol DEMO-A --timeframe 1d --assert "sharpe>1" --assert "maxDrawdownPct<25"',
+    '<%= config.bin %> backtest --strategy sma-cross --symbol DEMO-A --timeframe 1d --report report.html',
   ];
   static override flags = {
     ...backtestFlags,
     assert: Flags.string({ description: 'fail (exit 1) unless METRIC OP NUMBER holds, e.g. "sharpe>1" (repeatable)', multiple: true, helpGroup: 'METRICS' }),
     out: Flags.string({ char: 'o', description: 'write trades, orders and the equity curve as Parquet and CSV into this directory' }),
     trades: Flags.integer({ description: 'how many of the last trades to print', default: 10, min: 0 }),
+    ...reportFlags,
   };
 
   async run() {
@@ -29,6 +32,8 @@ export default class Backtest extends RrrCommand {
     const { renderBacktest } = await import('../report/backtest.js');
     const assertions = (flags.assert ?? []).map((a) => parseAssertion(a, METRIC_KEYS));
     const options = await backtestOptionsFromFlags(flags, this.dbPath(flags.db));
+    // The report's paths (and the browser for --pdf) are checked before the run, which would otherwise be recorded for nothing.
+    await checkReportFlags(flags);
     this.progress(`Backtesting ${flags.strategy}...`);
     const job = await runBacktestJob({ ...options, outDir: flags.out });
     const outcomes = checkAssertions(assertions, job.metrics as unknown as Record<string, unknown>);
@@ -42,7 +47,15 @@ export default class Backtest extends RrrCommand {
       process.exitCode = 1;
       process.stderr.write(`The backtest finished but was not recorded: ${job.notRecorded} Its results are above; run it again to record it.\n`);
     }
+    let report: Awaited<ReturnType<typeof writeReport>> | undefined;
+    if (flags.report !== undefined) {
+      const { backtestReport } = await import('../report/html/backtest-sections.js');
+      const { describeWritten } = await import('../report/html/write.js');
+      this.progress('Writing the report...');
+      report = await writeReport(backtestReport({ ...job, settings: job.recordedSettings, version: this.config.version }), { report: flags.report, pdf: flags.pdf });
+      this.log(describeWritten(report));
+    }
     const { backtest: _b, bars: _bars, ...result } = job;
-    return { ...result, assertions: outcomes, passed: failed.length === 0 };
+    return { ...result, assertions: outcomes, passed: failed.length === 0, ...(report === undefined ? {} : { report }) };
   }
 }

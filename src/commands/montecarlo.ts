@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
+import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 /** The flags that describe a backtest, which --run takes from the recorded run instead. */
 const BACKTEST_FLAG_NAMES = Object.keys(backtestFlags);
@@ -31,6 +32,7 @@ export default class MonteCarlo extends RrrCommand {
     ruin: Flags.string({ description: 'ruin level: equity at or below this fraction of the starting cash, above 0 and below 1', default: '0.5', helpGroup: 'MONTE CARLO' }),
     workers: Flags.string({ description: 'worker threads to split the paths over; the same seed gives the same result for any count', default: '1', helpGroup: 'MONTE CARLO' }),
     'block-length': Flags.string({ description: 'mean block length in bars for --method block, 1 or more [default: automatic]', helpGroup: 'MONTE CARLO' }),
+    ...reportFlags,
   };
 
   async run() {
@@ -71,6 +73,8 @@ export default class MonteCarlo extends RrrCommand {
       throw new UserError(`--workers "${flags.workers}" is not valid: give a whole number of threads from 1 to ${MAX_WORKERS}.`, { code: 'RRR_BAD_WORKERS' });
     }
 
+    await checkReportFlags(flags);
+
     const db = this.dbPath(flags.db);
     const common = { db, method, runs, seed, ruinLevel: ruin, blockLength, workers };
     let job;
@@ -91,6 +95,11 @@ export default class MonteCarlo extends RrrCommand {
       job = await monteCarloJob({ ...common, backtest });
     }
     this.log(renderMonteCarlo(job));
-    return monteCarloJson(job);
+    if (flags.report === undefined) return monteCarloJson(job);
+    const { monteCarloReport } = await import('../report/html/montecarlo-sections.js');
+    const { describeWritten } = await import('../report/html/write.js');
+    const report = await writeReport(monteCarloReport(job), { report: flags.report, pdf: flags.pdf });
+    this.log(describeWritten(report));
+    return { ...monteCarloJson(job), report };
   }
 }

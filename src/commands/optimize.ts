@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
 import { searchFlags, searchFromFlags, wholeFlag } from './_search-flags.js';
+import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 /** argv without one valued flag (`--name V` or `--name=V`). */
 function withoutFlag(argv: readonly string[], name: string): string[] {
@@ -38,6 +39,7 @@ export default class Optimize extends RrrCommand {
     resume: Flags.string({ description: 'continue study ID (e.g. s3) with its own settings: its finished trials are not run again', helpGroup: 'STUDY' }),
     shard: Flags.string({ description: 'run shard i of n (e.g. 2/4) of a grid or random search: the trials whose number % n is i - 1; needs --out', helpGroup: 'STUDY' }),
     out: Flags.string({ char: 'o', description: 'also write every trial of this run to FILE.parquet (for rrr optimize merge)', helpGroup: 'STUDY' }),
+    ...reportFlags,
   };
 
   async run() {
@@ -50,12 +52,21 @@ export default class Optimize extends RrrCommand {
     let given = parsed;
     if (parsed.flags.resume !== undefined) {
       resumeId = parsed.flags.resume;
-      const extra = Object.keys(parsed.metadata.flags).filter((k) => !parsed.metadata.flags[k]?.setFromDefault && !['resume', 'db', 'wait', 'json', 'workers'].includes(k));
-      if (extra.length > 0) throw new UserError(`--resume continues study ${resumeId} with its own settings: remove --${extra[0]} (only --db, --wait, --json and --workers may be given with it).`);
+      const extra = Object.keys(parsed.metadata.flags).filter((k) => !parsed.metadata.flags[k]?.setFromDefault && !['resume', 'db', 'wait', 'json', 'workers', 'report', 'pdf'].includes(k));
+      if (extra.length > 0) throw new UserError(`--resume continues study ${resumeId} with its own settings: remove --${extra[0]} (only --db, --wait, --json, --workers, --report and --pdf may be given with it).`);
       const { withStore } = await import('../data/store.js');
       const { getStudy } = await import('../research/optimize/study-store.js');
       const study = await withStore(db, { readOnly: true }, (store) => getStudy(store, resumeId!));
-      given = await this.parse(Optimize, [...withoutFlag(study.header.command, parsed.flags.workers === undefined ? '' : 'workers'), ...(parsed.flags.workers === undefined ? [] : ['--workers', parsed.flags.workers])]);
+      // What to write is this invocation's choice, not the study's: the recorded --report and --pdf are dropped.
+      let command = withoutFlag(withoutFlag(study.header.command, 'report'), 'pdf');
+      const typed: string[] = [];
+      for (const name of ['workers', 'report', 'pdf'] as const) {
+        const value = parsed.flags[name];
+        if (value === undefined) continue;
+        command = withoutFlag(command, name);
+        typed.push(`--${name}`, value);
+      }
+      given = await this.parse(Optimize, [...command, ...typed]);
     }
     const { flags } = given;
     if (flags.strategy === undefined) throw new UserError('--strategy is missing: give a built-in strategy name or a strategy file (or --resume STUDY to continue a study).', { code: 'RRR_MISSING_FLAG' });
@@ -78,6 +89,8 @@ export default class Optimize extends RrrCommand {
     if (shard && flags.out === undefined) throw new UserError(`--shard ${flags.shard} writes its part of the study for "rrr optimize merge": give --out FILE.parquet too.`);
     if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.parquet')) throw new UserError(`--out ${flags.out} is not a .parquet file name: the trials are written as Parquet, e.g. --out trials.parquet.`);
     if (shard && flags.method === 'tpe') throw new UserError('--shard splits grid and random searches only: TPE proposes each trial from the results before it, so run it in one process (use --workers for threads).');
+
+    await checkReportFlags(flags);
 
     const options = await backtestOptionsFromFlags(flags, db);
     const prepared = await prepareBacktest(options);
@@ -189,7 +202,8 @@ export default class Optimize extends RrrCommand {
     // A shard's own share: grid numbers i-1, i-1+n, ... below the size; random numbers depend on pruning.
     const total = shard === undefined ? (gridSize ?? count) : gridSize === undefined ? undefined : gridSize >= shard.index ? Math.floor((gridSize - shard.index) / shard.count) + 1 : 0;
 
-    const summary = summarizeSearch(result.trials, result.interrupted, {
+    // Every complete trial is ranked for the report's table; the terminal and --json keep --top of them.
+    const full = summarizeSearch(result.trials, result.interrupted, {
       study: recorder.id,
       ...studied,
       method,
@@ -199,16 +213,26 @@ export default class Optimize extends RrrCommand {
       constraints: constraints.map((c) => c.text),
       space,
       total,
-      top,
+      top: flags.report === undefined ? top : Number.MAX_SAFE_INTEGER,
       pboSplits,
       settings: commandSettings,
     });
+    const summary = { ...full, top: full.top.slice(0, top) };
     this.log(renderOptimize(summary));
     if (result.interrupted) {
       process.exitCode = 130;
       process.stderr.write(`Interrupted: ${summary.trials.finished} trials finished and are kept in study ${recorder.id}; "rrr optimize --resume ${recorder.id}" continues it.\n`);
     }
-    return summary;
+    if (flags.report === undefined) return summary;
+    const { runPrepared } = await import('../research/rerun.js');
+    const { optimizeReport } = await import('../report/html/optimize-sections.js');
+    const { describeWritten } = await import('../report/html/write.js');
+    // The winner re-run over the whole data: its equity is what the report draws beside its statistics.
+    const winner = summary.winner ? runPrepared(prepared, summary.winner.params) : undefined;
+    const doc = optimizeReport({ summary, ranked: full.top, ...(winner ? { winnerEquity: { time: prepared.series[0].time, equity: winner.result.equity } } : {}) });
+    const report = await writeReport(doc, { report: flags.report, pdf: flags.pdf });
+    this.log(describeWritten(report));
+    return { ...summary, report };
   }
 }
 

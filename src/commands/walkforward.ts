@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
 import { searchFlags, searchFromFlags } from './_search-flags.js';
+import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 export default class Walkforward extends RrrCommand {
   static override summary = 'Walk-forward analysis: optimize on each training window, run the winner on the test window after it, stitch the out-of-sample results.';
@@ -26,6 +27,7 @@ export default class Walkforward extends RrrCommand {
     anchored: Flags.boolean({ description: 'every training window starts at the first bar (expanding) instead of rolling', helpGroup: 'WINDOWS' }),
     purge: Flags.string({ description: 'left out between each training window and its test: bars or a duration', default: '0', helpGroup: 'WINDOWS' }),
     embargo: Flags.string({ description: 'after each test: bars or a duration neither tested nor trained on by the next window', default: '0', helpGroup: 'WINDOWS' }),
+    ...reportFlags,
   };
 
   async run() {
@@ -46,6 +48,7 @@ export default class Walkforward extends RrrCommand {
       embargo: parseWindowLength(flags.embargo, 'embargo'),
       anchored: flags.anchored === true,
     };
+    await checkReportFlags(flags);
     const options = await backtestOptionsFromFlags(flags, this.dbPath(flags.db));
     const prepared = await prepareBacktest(options);
     const { search, workers } = await searchFromFlags(flags, prepared.strategy, options.params);
@@ -122,6 +125,11 @@ export default class Walkforward extends RrrCommand {
       process.exitCode = 130;
       process.stderr.write(`Interrupted: ${summary.windows.length} of ${windows.length} windows finished; their results are above.\n`);
     }
-    return summary;
+    if (flags.report === undefined) return summary;
+    const { walkForwardReport } = await import('../report/html/walkforward-sections.js');
+    const { describeWritten } = await import('../report/html/write.js');
+    const report = await writeReport(walkForwardReport(summary), { report: flags.report, pdf: flags.pdf });
+    this.log(describeWritten(report));
+    return { ...summary, report };
   }
 }

@@ -62,6 +62,10 @@ const TABLES = {
   blocks BLOB,                     -- Float64Array bytes (little-endian): per-block CSCV statistics for PBO
   reason VARCHAR                   -- why it was pruned or failed
 )`,
+  run_tags: `run_tags (
+  run_id BIGINT NOT NULL,          -- runs.id; deleteRuns removes a run's tags with it
+  tag VARCHAR NOT NULL             -- one row per (run_id, tag): addTags skips a tag the run has
+)`,
 } as const;
 
 export interface Migration {
@@ -117,6 +121,13 @@ CREATE VIEW bars_utc AS
     description: 'studies and study_trials tables: every trial of rrr optimize recorded under a study id',
     sql: `CREATE TABLE ${TABLES.studies};
 CREATE TABLE ${TABLES.study_trials};`,
+  },
+  {
+    // A table of its own rather than a column of runs: migration 2's runs table stays as shipped, and an
+    // older store opened read-only gets an empty stand-in (standInTables), so its runs list with no tags.
+    version: 5,
+    description: 'run_tags table: tags on recorded runs (rrr runs tag)',
+    sql: `CREATE TABLE ${TABLES.run_tags};`,
   },
 ];
 

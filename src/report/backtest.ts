@@ -2,26 +2,33 @@ import { METRIC_DESCRIPTIONS, METRIC_KEYS } from '../engine/metrics.js';
 import type { BacktestJobResult } from '../research/backtest-job.js';
 import type { AssertionOutcome } from './assertions.js';
 import { describeSettings } from './settings.js';
+import { renderSparklineLine, terminalColumns } from './sparkline.js';
 import { formatNumber, renderPairs, renderTable, significant } from './table.js';
 
 /** Metrics: 4 decimals for everyday magnitudes, 4 significant digits below 1 so small values stay visible. */
-const metric = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? (Math.abs(x) >= 1 ? Number(x.toFixed(4)) : significant(x, 4)) : x);
+export const roundMetric = (x: unknown): unknown => (typeof x === 'number' && Number.isFinite(x) ? (Math.abs(x) >= 1 ? Number(x.toFixed(4)) : significant(x, 4)) : x);
 const money = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toFixed(2)) : x);
 
 /** The header lines: what ran on which data, then the settings as sentences (report/settings.ts). */
 export function settingsPairs(job: BacktestJobResult): [string, unknown][] {
   return [
-    ['Run', job.runId ?? 'not recorded (the store stayed busy; see below)'],
+    ['Run', job.runId ?? (job.notRecorded === undefined ? 'not recorded (--no-record)' : 'not recorded (the store stayed busy; see below)')],
     ['Strategy', `${job.strategy} ${Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
     ['Data', `${job.symbols.join(', ')} ${job.timeframe}, ${job.from} .. ${job.to} (fingerprint ${job.dataFingerprint})`],
     ...describeSettings(job.recordedSettings),
   ];
 }
 
-/** The terminal report of a backtest: settings, metrics, the last trades and the --assert outcomes. */
-export function renderBacktest(job: BacktestJobResult, assertions: readonly AssertionOutcome[], lastTrades: number): string {
-  const metrics = METRIC_KEYS.map((k) => [METRIC_DESCRIPTIONS[k].label, metric((job.metrics as unknown as Record<string, unknown>)[k])] as const);
+/**
+ * The terminal report of a backtest: settings, metrics, the equity sparkline, the last trades and the --assert
+ * outcomes. The sparkline is drawn only for a terminal `columns` wide: by default stdout's width when stdout is
+ * a terminal, and none when it is piped, so what scripts read stays as it was.
+ */
+export function renderBacktest(job: BacktestJobResult, assertions: readonly AssertionOutcome[], lastTrades: number, columns: number | undefined = terminalColumns()): string {
+  const metrics = METRIC_KEYS.map((k) => [METRIC_DESCRIPTIONS[k].label, roundMetric((job.metrics as unknown as Record<string, unknown>)[k])] as const);
   const parts = [renderPairs(settingsPairs(job)), '', renderPairs(metrics.map(([k, v]) => [k, v ?? 'n/a']))];
+  const spark = columns === undefined ? '' : renderSparklineLine('Equity', job.backtest.result.equity, columns);
+  if (spark !== '') parts.push('', spark);
   const multi = job.symbols.length > 1;
   if (multi && job.assetStats) {
     parts.push(
@@ -29,7 +36,7 @@ export function renderBacktest(job: BacktestJobResult, assertions: readonly Asse
       'Per symbol (closed trades):',
       renderTable(
         ['symbol', 'trades', 'win %', 'P&L', 'fees', 'avg trade %', 'profit factor', 'open', 'unrealized P&L'],
-        job.assetStats.map((a) => [job.symbols[a.asset] ?? String(a.asset), a.tradeCount, metric(a.winRatePct), money(a.totalPnl), money(a.feesPaid), metric(a.averageTradePct), metric(a.profitFactor), a.openTrades, money(a.unrealizedPnl)]),
+        job.assetStats.map((a) => [job.symbols[a.asset] ?? String(a.asset), a.tradeCount, roundMetric(a.winRatePct), money(a.totalPnl), money(a.feesPaid), roundMetric(a.averageTradePct), roundMetric(a.profitFactor), a.openTrades, money(a.unrealizedPnl)]),
       ),
     );
   }

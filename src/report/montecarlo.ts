@@ -3,7 +3,7 @@ import type { MonteCarloJobResult } from '../research/montecarlo/job.js';
 import type { Distribution, EquityBands } from '../research/montecarlo/summary.js';
 import { formatNumber, renderTable } from './table.js';
 
-const METHOD_WORDS: Record<string, string> = {
+export const METHOD_WORDS: Record<string, string> = {
   permute: 'trade order permutation',
   bootstrap: 'trade bootstrap (iid, with replacement)',
   returns: 'per-bar return bootstrap (iid, with replacement)',
@@ -13,7 +13,8 @@ const METHOD_WORDS: Record<string, string> = {
 /** How many band rows the terminal shows: the start, the end and evenly spaced steps between. */
 const BAND_ROWS = 6;
 
-const pct = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(digits)}%`);
+/** A fraction as a percentage, 'n/a' when there is none. */
+export const pct = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(digits)}%`);
 const fixed = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 const money = (x: number) => formatNumber(Number(x.toPrecision(7)));
 

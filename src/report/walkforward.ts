@@ -8,9 +8,9 @@ const metric = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? (M
 const orNa = (x: unknown) => (x === null || x === undefined ? 'n/a' : metric(x));
 
 /** A bar time without its clock when it is midnight UTC (daily and slower bars). */
-const day = (iso: string) => iso.replace(/T00:00:00Z$/, '');
+export const day = (iso: string) => iso.replace(/T00:00:00Z$/, '');
 
-const STITCHED: readonly MetricKey[] = [
+export const STITCHED: readonly MetricKey[] = [
   'totalReturnPct',
   'cagrPct',
   'buyAndHoldReturnPct',

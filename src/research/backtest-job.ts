@@ -9,7 +9,7 @@ import { alignBars, type AlignMode } from '../data/align.js';
 import { assertSpacing } from '../data/import.js';
 import { checkNanPrices, checkNonPositivePrices } from '../data/quality.js';
 import { loadBars, loadPanel } from '../data/load.js';
-import { fingerprintBars, recordRun } from '../data/runs.js';
+import { fingerprintBars, recordRun, type RunRecord } from '../data/runs.js';
 import { withStore } from '../data/store.js';
 import { formatTime, type TimeRange } from '../data/time.js';
 import { annualization, inferTimeframe, parseTimeframe } from '../data/timeframe.js';
@@ -283,7 +283,8 @@ export async function prepareBacktest(options: BacktestJobOptions): Promise<Prep
 
 export async function runBacktestJob(options: BacktestJobOptions): Promise<BacktestJobResult> {
   if (options.outDir !== undefined) prepareOutDir(options.outDir);
-  const { strategy, source, series, timeframe, symbols, periodsPerYear, periodsPerYearReason, sim, align, dataFingerprint } = await prepareBacktest(options);
+  const prepared = await prepareBacktest(options);
+  const { strategy, source, series, timeframe, symbols, periodsPerYear, periodsPerYearReason, sim, align, dataFingerprint } = prepared;
   const backtest = runBacktest(series.length === 1 ? series[0] : series, { strategy, params: options.params, sim, periodsPerYear, riskFreeRate: options.riskFreeRate, source, optionName: flagOf });
   assertFiniteEquity(backtest, series[0]);
   const time = series[0].time;
@@ -300,40 +301,55 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
   };
   // Everything the run promised is written before it is recorded: a failed --out records nothing.
   const outFiles = options.outDir ? await writeOutputs(options.outDir, backtest, series[0], symbols) : [];
-  // A store still busy after --wait must not throw away a finished run: the result is returned with the
-  // reason it was not recorded, and the command prints both.
-  let runId: number | null = null;
-  let notRecorded: string | undefined;
+  const { runId, notRecorded } = await recordOrSayWhyNot(options.db, {
+    strategy: strategy.name, symbols, timeframe, from, to, params: backtest.params, settings: recordedSettings as Record<string, unknown>, dataFingerprint, metrics: backtest.metrics as unknown as Record<string, unknown>,
+  });
+  return jobResult(prepared, backtest, { runId, notRecorded, from, to, recordedSettings, outFiles });
+}
+
+/**
+ * Records a finished run. A store still busy after --wait must not throw the run away: the reason it was not
+ * recorded is returned instead, and the command prints the results and that reason.
+ */
+export async function recordOrSayWhyNot(db: string, run: Omit<RunRecord, 'id' | 'createdAt' | 'tags'>): Promise<{ runId: number | null; notRecorded?: string }> {
   try {
-    runId = await withStore(options.db, { create: true }, (store) =>
-      recordRun(store, { strategy: strategy.name, symbols, timeframe, from, to, params: backtest.params, settings: recordedSettings as Record<string, unknown>, dataFingerprint, metrics: backtest.metrics as unknown as Record<string, unknown> }),
-    );
+    return { runId: await withStore(db, { create: true }, (store) => recordRun(store, run)) };
   } catch (error) {
     if (!(error instanceof UserError && error.code === 'RRR_DB_BUSY')) throw error;
-    notRecorded = error.message;
+    return { runId: null, notRecorded: error.message };
   }
+}
+
+/** What `rrr backtest` prints and returns for a run, from its preparation and its result. */
+export function jobResult(
+  prepared: Pick<PreparedBacktest, 'strategy' | 'series' | 'timeframe' | 'symbols' | 'periodsPerYear' | 'periodsPerYearReason' | 'align' | 'dataFingerprint'>,
+  backtest: BacktestResult,
+  run: { runId: number | null; notRecorded?: string | undefined; from: string; to: string; recordedSettings: RecordedSettings; outFiles: string[] },
+): BacktestJobResult {
+  const { series, symbols } = prepared;
+  const multi = series.length > 1;
   return {
-    runId,
-    ...(notRecorded === undefined ? {} : { notRecorded }),
-    strategy: strategy.name,
+    runId: run.runId,
+    ...(run.notRecorded === undefined ? {} : { notRecorded: run.notRecorded }),
+    strategy: prepared.strategy.name,
     symbols,
-    timeframe,
-    periodsPerYear,
-    periodsPerYearReason,
-    ...(multi ? { align } : {}),
-    from,
-    to,
-    dataFingerprint,
+    timeframe: prepared.timeframe,
+    periodsPerYear: prepared.periodsPerYear,
+    periodsPerYearReason: prepared.periodsPerYearReason,
+    ...(multi ? { align: prepared.align } : {}),
+    from: run.from,
+    to: run.to,
+    dataFingerprint: prepared.dataFingerprint,
     params: backtest.params,
     settings: backtest.settings,
-    recordedSettings,
+    recordedSettings: run.recordedSettings,
     metrics: backtest.metrics,
     trades: tradesToObjects(backtest.result.trades, series[0], symbols),
     orders: ordersToObjects(backtest.result.orders, series[0], symbols),
     ...(multi ? { assetStats: tradeStatsByAsset(backtest.result.trades, series.length) } : {}),
     backtest,
     bars: series,
-    outFiles,
+    outFiles: run.outFiles,
   };
 }
 

@@ -9,16 +9,21 @@ import { parseTimeframe } from '../../src/data/timeframe.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('store size', () => {
-  it('data remove gives the space back, and a re-import comes back to within 10% of a fresh import', async () => {
+  it('data remove frees the space (given back, or kept and reported), and a re-import comes back to within 10% of a fresh import', async () => {
     const db = join(tempDir('rrr-size-'), 'size.duckdb');
     const bars = benchmarkBars(150_000);
     const tf = parseTimeframe('1m');
     const size = () => statSync(db).size;
     await withStore(db, { create: true }, (store) => upsertSeries(store, 'S', tf, [bars]));
     const fresh = size();
-    await withStore(db, { create: true }, (store) => removeSeries(store, 'S', '1m'));
-    // Only the headers and the catalog are left: far less than the series took.
-    expect(size()).toBeLessThan(fresh / 4);
+    const free = await withStore(db, { create: true }, async (store) => {
+      await removeSeries(store, 'S', '1m');
+      return store.freeBytes();
+    });
+    // The series' blocks are free: given back to the disk where they end the file, otherwise kept for the next
+    // write (DuckDB truncates only a free tail of the file, and the catalog written at the checkpoint can end it) and
+    // reported, which rrr data remove prints with the advice to compact.
+    expect(size() < fresh / 4 || free > (fresh * 3) / 4).toBe(true);
     expect(await withStore(db, { readOnly: true }, listSeries)).toEqual([]);
     await withStore(db, { create: true }, (store) => upsertSeries(store, 'S', tf, [bars]));
     expect(Math.abs(size() / fresh - 1)).toBeLessThan(0.1);

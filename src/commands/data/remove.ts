@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RrrCommand } from '../_base.js';
 import { timeframeFlag } from '../_flags.js';
-import { UserError } from '../../errors.js';
 
 export default class DataRemove extends RrrCommand {
   static override summary = 'Delete a stored series (asks for confirmation unless --yes).';
@@ -22,14 +21,8 @@ export default class DataRemove extends RrrCommand {
     // Asking takes as long as the user does: the question is put with the store closed, not held.
     await withStore(db, { readOnly: true }, (store) => assertSeries(store, args.symbol, timeframe));
     if (!flags.yes) {
-      if (!process.stdin.isTTY) {
-        throw new UserError(`Refusing to remove ${args.symbol} ${timeframe} without confirmation: pass --yes when not at a terminal.`);
-      }
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question(`Remove all ${timeframe} bars of ${args.symbol} from ${db}? [y/N] `);
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) {
+      this.requireTerminal(`remove ${args.symbol} ${timeframe}`);
+      if (!(await this.confirm(`Remove all ${timeframe} bars of ${args.symbol} from ${db}?`))) {
         this.log('Nothing removed.');
         return { symbol: args.symbol, timeframe, removed: 0 };
       }

@@ -19,6 +19,7 @@ export default class RunsShow extends RrrCommand {
       ['Created', run.createdAt],
       ['Strategy', `${run.strategy} ${Object.entries(run.params).map(([k, v]) => `${k}=${v}`).join(' ')}`],
       ['Data', `${run.symbols.join(', ')} ${run.timeframe}, ${run.from} .. ${run.to} (fingerprint ${run.dataFingerprint})`],
+      ...(run.tags.length > 0 ? [['Tags', run.tags.join(' ')] as [string, string]] : []),
       ...describeSettings(run.settings),
     ]));
     this.log('');

@@ -15,7 +15,7 @@ export interface ReportDoc {
 }
 
 export interface ReportSection {
-  /** Stable anchor id (letters, digits, dashes). */
+  /** Stable anchor id (letters, digits, dashes); section and block ids share the page's one id namespace, so they must all differ. */
   id: string;
   title: string;
   blocks: Block[];

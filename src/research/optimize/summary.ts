@@ -159,7 +159,13 @@ export interface OverfittingSummary {
  * PSR, MinTRL and DSR of the winner (N = trials that ran, V = the variance of their per-period Sharpe
  * ratios) and PBO by CSCV from each trial's block statistics: memory is per trial, never whole series.
  */
-export function overfitting(trials: readonly FinishedTrial[], winner: FinishedTrial | undefined, pboSplits: number, confidence = 0.95): OverfittingSummary {
+export function overfitting(
+  trials: readonly FinishedTrial[],
+  winner: FinishedTrial | undefined,
+  pboSplits: number,
+  confidence = 0.95,
+  noPboNote = 'PBO was not computed (--pbo-splits 0).',
+): OverfittingSummary {
   const notes: string[] = [];
   const ran = trials.filter((t) => t.moments !== undefined && Number.isFinite(t.moments.sharpe));
   const skipped = trials.filter((t) => t.moments !== undefined && !Number.isFinite(t.moments.sharpe)).length;
@@ -184,7 +190,7 @@ export function overfitting(trials: readonly FinishedTrial[], winner: FinishedTr
   }
   let pbo: OverfittingSummary['pbo'] = null;
   const withBlocks = ran.filter((t) => t.blocks !== undefined && t.blocks.length === 2 * pboSplits);
-  if (pboSplits === 0) notes.push('PBO was not computed (--pbo-splits 0).');
+  if (pboSplits === 0) notes.push(noPboNote);
   else if (withBlocks.length < 2) notes.push('PBO needs 2 trials or more that ran.');
   else if (observations < 2 * pboSplits) notes.push(`PBO with ${pboSplits} splits needs ${2 * pboSplits} returns or more; the trials have ${observations}: lower --pbo-splits.`);
   else {

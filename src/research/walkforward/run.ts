@@ -12,6 +12,7 @@ import { runBacktest } from '../../strategies/backtest.js';
 import type { AnyStrategy } from '../../strategies/define.js';
 import { neededMetrics } from '../optimize/objective.js';
 import { runSearch } from '../optimize/search-loop.js';
+import { overfitting, type OverfittingSummary } from '../optimize/summary.js';
 import type { FinishedTrial, SearchProgress, SearchSettings } from '../optimize/types.js';
 import type { ParamValue } from '../search/space.js';
 import type { Evaluator, SweepSpec } from '../sweep/types.js';
@@ -57,6 +58,9 @@ export interface DatedRange {
   bars: number;
 }
 
+/** Each window's test on unseen bars is its check against overfitting; PBO would need every window's sweep kept. */
+const WINDOW_PBO_NOTE = 'PBO is not computed per walk-forward window: the test window after it is that check.';
+
 export interface WindowResult {
   index: number;
   train: DatedRange;
@@ -74,6 +78,8 @@ export interface WindowResult {
   openPositions: number;
   /** This window's out-of-sample CAGR over its in-sample CAGR; null unless the in-sample CAGR is above 0. */
   efficiency: number | null;
+  /** PSR and DSR of the training winner given every trial of the window's search. */
+  overfitting: OverfittingSummary;
 }
 
 export interface WalkForwardResult {
@@ -187,6 +193,7 @@ export async function runWalkForward(evaluator: Evaluator, setup: WalkForwardSet
       outOfSample: scalarMetrics(outOfSample),
       openPositions: outOfSample.openTrades.length,
       efficiency: isCagr !== null && isCagr > 0 && outOfSample.cagrPct !== null ? outOfSample.cagrPct / isCagr : null,
+      overfitting: overfitting(found.trials, best ?? undefined, 0, 0.95, WINDOW_PBO_NOTE),
     };
     results.push(result);
     hooks.onWindow?.(result);

@@ -1,0 +1,6 @@
+import { describe, it } from 'vitest';
+import { checkCommittedNotebook } from './committed.js';
+
+describe('notebooks/02-research.ipynb', () => {
+  it('runs from a copy with exit 0, gives exactly the committed outputs and stays valid nbformat 4', () => checkCommittedNotebook('02-research.ipynb'));
+});
