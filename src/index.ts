@@ -62,8 +62,10 @@ export type { Signals, SimOptions, SimResult, PortfolioOptions, PortfolioResult,
 // Research
 export { runBacktestJob, prepareBacktest } from './research/backtest-job.js';
 export type { BacktestJobOptions, BacktestJobResult, PreparedBacktest } from './research/backtest-job.js';
-export { listRuns, getRun, recordRun, fingerprintBars } from './data/runs.js';
-export type { RunRecord } from './data/runs.js';
+export { listRuns, getRun, getRuns, recordRun, fingerprintBars, parseTag, addTags, removeTags, deleteRuns } from './data/runs.js';
+export type { RunRecord, TagChange } from './data/runs.js';
+export { rerunRecordedRun } from './research/rerun.js';
+export type { RerunResult } from './research/rerun.js';
 export { normalCdf, normalPdf, normalQuantile, logNormalCdf } from './stats/normal.js';
 export { EULER_GAMMA, returnMoments, sharpeOf, probabilisticSharpeRatio, minTrackRecordLength, expectedMaxSharpe, deflatedSharpeRatio, sharpeVariance, CscvBlocks, cscvBlocks, probabilityOfBacktestOverfitting, sharpeMetric, MAX_SPLITS, auditReturns, parseReturnsCsv, readReturnsCsv } from './research/overfitting/index.js';
 export type { ReturnMoments, SharpeSample, DeflatedSharpe, UnionMetric, PboResult, OverfittingAudit, OverfittingAuditOptions, ReturnsMatrix } from './research/overfitting/index.js';
@@ -97,6 +99,71 @@ export {
 export type { Constraint, FinishedTrial, SearchHooks, SearchProgress, SearchResult, SearchSettings, OptimizeSummary, RankedTrial, Sensitivity, Heatmap, OverfittingSummary, StudyHeader, StudyListing, StudyState, Shard } from './research/optimize/index.js';
 export { parseWindowLength, walkForwardWindows, runWalkForward, stitchEquity, parameterStability, summarizeWalkForward } from './research/walkforward/index.js';
 export type { WalkForwardWindow, WindowLength, WindowSettings, WalkForwardResult, WalkForwardSetup, WindowResult, WalkForwardSummary, ParameterStability, StitchedEquity } from './research/walkforward/index.js';
-export { monteCarloJob, tradeReturns, barReturns } from './research/montecarlo/job.js';
+export { monteCarloJob } from './research/montecarlo/job.js';
+export { tradeReturns, barReturns } from './research/backtest-returns.js';
 export type { MonteCarloJobOptions, MonteCarloJobResult } from './research/montecarlo/job.js';
 export { monteCarloParallel } from './research/montecarlo/parallel.js';
+
+// Portfolio construction (docs/portfolio.md)
+export { optimizePortfolio, portfolioStatistics, MINIMUM_ASSETS, estimateCovariance, correlationFromCovariance, parseViews, blackLittermanPosterior, hierarchicalRiskParity, riskParity, resolveConstraints, PORTFOLIO_METHODS, COVARIANCE_METHODS } from './portfolio/index.js';
+export type { PortfolioMethod, CovarianceMethod, ReturnsWindow, WeightConstraints, View, OptimizeInput, OptimizeResult, CovarianceEstimate, BlackLittermanPosterior } from './portfolio/index.js';
+export { selectSubset, annealSubset, exhaustiveSubset, subsetSharpe } from './portfolio/subset.js';
+export type { SubsetInput, SubsetResult, SubsetObjective, SubsetScore } from './portfolio/subset.js';
+export { runPortfolioJob, backtestPortfolio, planRebalances, rebalanceSchedule, parsePortfolioLength, effectiveNumberOfBets, symmetricEigen, readViews } from './research/portfolio/index.js';
+export type { PortfolioJobOptions, PortfolioJobResult, RebalanceRow, PortfolioBacktest, PortfolioBacktestSpec, RebalancePlan, RebalanceRecord, RebalanceSettings, Rebalance } from './research/portfolio/index.js';
+
+// Risk (docs/risk.md)
+export {
+  historicalVar,
+  normalVar,
+  cornishFisherVar,
+  cornishFisherQuantile,
+  overlappingReturns,
+  returnMoments as varMoments,
+  tailCount,
+  monteCarloVar,
+  simulatePortfolioReturns,
+  NormalStream,
+  kupiecTest,
+  trafficLight,
+  binomialCdf,
+  backtestVar,
+  BACKTESTED_METHODS,
+  stressScenarios,
+  HISTORICAL_SCENARIOS,
+  correlationReport,
+  concentration,
+  riskContributions,
+  betaTo,
+  analyzeRisk,
+  riskMetricKeys,
+  varMetricKey,
+  confidenceLabel,
+  VAR_METHODS,
+  DEFAULT_RISK_SETTINGS,
+} from './risk/index.js';
+export type { VarEstimate, ReturnMoments as VarMoments, MonteCarloVar, MonteCarloVarInput, KupiecTest, TrafficLight, TrafficLightZone, VarBacktest, StressInput, StressResult, CorrelationReport, PairStability, Concentration, Beta, RiskInput, RiskReport, RiskSettings, VarMethod, VarRow } from './risk/index.js';
+export { riskJob, checkRiskSettings } from './research/risk/job.js';
+export type { RiskJobOptions, RiskJobResult } from './research/risk/job.js';
+
+// Reports: HTML (docs/report.md), terminal, DataFrames for notebooks
+export { renderReportHtml, REPORT_CSP } from './report/html/page.js';
+export { writeReportFile } from './report/html/write.js';
+export type { WrittenReport } from './report/html/write.js';
+export type { ReportDoc, ReportSection, Block } from './report/html/types.js';
+export { backtestReport } from './report/html/backtest-sections.js';
+export type { BacktestReportInput } from './report/html/backtest-sections.js';
+export { optimizeReport, optimizeSections } from './report/html/optimize-sections.js';
+export type { OptimizeReportInput, WinnerEquity } from './report/html/optimize-sections.js';
+export { walkForwardReport, walkForwardSections } from './report/html/walkforward-sections.js';
+export { monteCarloReport, monteCarloSections } from './report/html/montecarlo-sections.js';
+export { overfittingBlock, OVERFITTING_NOTES } from './report/html/overfitting-sections.js';
+export { minMaxIndices, aggregateOhlc } from './report/html/downsample.js';
+export { findChromium, printPdf } from './report/pdf.js';
+export { sparkline, bucketLast, renderSparklineLine, terminalColumns, SPARK_LEVELS } from './report/sparkline.js';
+export { compareRuns, renderComparison, betterRuns, METRIC_BETTER, metricDifferences, describeReproduction } from './report/runs.js';
+export type { RunComparison, ComparedMetric, ComparedValue, Better, MetricDifference } from './report/runs.js';
+export { toDataFrame, frameFromColumns, columnsOf, tradeColumns, orderColumns, barColumns, equityColumns, runColumns, trialColumns, recordColumns } from './report/dataframe.js';
+export type { Columns, DataFrame, FrameOptions } from './report/dataframe.js';
+export { DEMO_SERIES, DEMO_TIMEFRAME, demoPath, importDemo } from './data/demo.js';
+export { runNotebook } from './notebook/run.js';
