@@ -76,8 +76,32 @@ export abstract class RrrCommand extends Command {
     );
   }
 
+  /** oclif's parse errors (a missing argument or flag, an extra argument) as one sentence instead of its help page. */
+  private usageError(error: Error & { args?: Array<string | { name: string; description?: string }> }): UserError | undefined {
+    const command = this.id ? `rrr ${this.id.replace(/:/g, ' ')}` : 'rrr';
+    const help = `see "${command} --help"`;
+    switch (error.constructor?.name) {
+      case 'RequiredArgsError': {
+        const missing = (error.args ?? []).map((a) => (typeof a === 'string' ? a : `${a.name.toUpperCase()}${a.description ? `, ${a.description}` : ''}`));
+        return new UserError(`${command} needs ${missing.join(' and ')}: ${help}.`, { code: 'RRR_MISSING_ARGUMENT' });
+      }
+      case 'UnexpectedArgsError':
+        return new UserError(`${command} does not take ${(error.args ?? []).map((a) => `"${String(a)}"`).join(', ')}: ${help} for what it takes.`, { code: 'RRR_UNEXPECTED_ARGUMENT' });
+      case 'FailedFlagValidationError': {
+        // eslint-disable-next-line no-control-regex
+        const reasons = error.message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('See more help'));
+        const missing = reasons.flatMap((r) => /^Missing required flag (\S+)$/.exec(r)?.[1] ?? []);
+        if (missing.length === reasons.length) return new UserError(`${command} needs ${missing.map((f) => `--${f}`).join(' and ')}: ${help}.`, { code: 'RRR_MISSING_FLAG' });
+        return new UserError(`${reasons.join('; ')}: ${help}.`, { code: 'RRR_BAD_FLAGS' });
+      }
+      default:
+        return undefined;
+    }
+  }
+
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (error.constructor?.name === 'NonExistentFlagsError') error = this.unknownFlag(error);
+    error = this.usageError(error) ?? error;
     // Library modules below the CLI throw RangeError for a bad value they were given: a usage error.
     if (isUserError(error) || error instanceof RangeError) {
       const code = isUserError(error) ? error.code : 'RRR_BAD_VALUE';
