@@ -80,7 +80,15 @@ export interface BacktestJobResult {
 /** The largest starting cash: beyond it equity loses whole-unit precision (2^53 ~ 9e15) and may overflow. */
 export const MAX_CASH = 1e15;
 
-async function loadSeries(options: BacktestJobOptions, assets: number, align: AlignMode): Promise<{ series: Bars[]; timeframe: string; symbols: string[] }> {
+/**
+ * The bars a run trades, from --data files or stored --symbols, on one time index. `assets` is how many the
+ * strategy trades (checked against --symbol), or undefined for any number (a portfolio).
+ */
+export async function loadSeries(
+  options: Pick<BacktestJobOptions, 'files' | 'symbols' | 'timeframe' | 'range' | 'db' | 'strategy'>,
+  assets: number | undefined,
+  align: AlignMode,
+): Promise<{ series: Bars[]; timeframe: string; symbols: string[] }> {
   const files = options.files ?? [];
   const symbols = options.symbols ?? [];
   if (files.length > 0 && symbols.length > 0 && symbols.length !== files.length) {
@@ -98,7 +106,7 @@ async function loadSeries(options: BacktestJobOptions, assets: number, align: Al
   }
   if (symbols.length === 0) throw new UserError(`Say which data to test: --symbol SYMBOL (from the store) or --data FILE.`);
   if (!options.timeframe) throw new UserError('--timeframe is required with --symbol: e.g. --timeframe 1h (see "rrr data list").');
-  if (symbols.length !== assets) {
+  if (assets !== undefined && symbols.length !== assets) {
     throw new UserError(`${options.strategy} trades ${assets} asset${assets === 1 ? '' : 's'}: pass ${assets === 1 ? 'one --symbol' : `${assets} --symbol flags`} (got ${symbols.length}).`);
   }
   const timeframe = parseTimeframe(options.timeframe).label;
@@ -150,20 +158,21 @@ function checkSizeAgainstLeverage(sim: SimOptions, firstClose: number, sizeText:
 }
 
 /**
- * The simulation needs a positive price on every bar: a missing (single asset) or non-positive one is
- * reported, never simulated through.
+ * The simulation needs a positive price on every bar: a missing or non-positive one is reported, never
+ * simulated through. Missing ones are checked only where no alignment explains them: one series, or
+ * (checkMissing) series aligned on the times they all have.
  */
-function assertPrices(series: readonly Bars[]): void {
-  if (series.length === 1) {
-    const missing = checkNanPrices(series[0], 1);
+export function assertPrices(series: readonly Bars[], checkMissing = series.length === 1, what = 'a backtest'): void {
+  for (const bars of checkMissing ? series : []) {
+    const missing = checkNanPrices(bars, 1);
     if (missing.count > 0) {
-      throw new UserError(`${series[0].symbol ?? 'The data'} has ${missing.count} bars with a missing (NaN) price, the first at ${missing.locations[0].time}: fill or drop them first (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_MISSING_PRICES' });
+      throw new UserError(`${bars.symbol ?? 'The data'} has ${missing.count} bars with a missing (NaN) price, the first at ${missing.locations[0].time}: fill or drop them first (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_MISSING_PRICES' });
     }
   }
   for (const bars of series) {
     const bad = checkNonPositivePrices(bars, 1);
     if (bad.count > 0) {
-      throw new UserError(`${bars.symbol ?? 'The data'} has ${bad.count} bars with a zero or negative price, the first at ${bad.locations[0].time}: a backtest needs positive prices (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_NON_POSITIVE_PRICES' });
+      throw new UserError(`${bars.symbol ?? 'The data'} has ${bad.count} bars with a zero or negative price, the first at ${bad.locations[0].time}: ${what} needs positive prices (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_NON_POSITIVE_PRICES' });
     }
   }
 }

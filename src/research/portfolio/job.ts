@@ -12,14 +12,11 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Bars } from '../../data/bars.js';
-import { alignBars, type AlignMode } from '../../data/align.js';
-import { assertSpacing } from '../../data/import.js';
-import { loadBars, loadPanel } from '../../data/load.js';
-import { checkNanPrices, checkNonPositivePrices } from '../../data/quality.js';
+import type { AlignMode } from '../../data/align.js';
 import { fingerprintBars, recordRun } from '../../data/runs.js';
 import { withStore } from '../../data/store.js';
 import { formatTime, type TimeRange } from '../../data/time.js';
-import { annualization, inferTimeframe, parseTimeframe } from '../../data/timeframe.js';
+import { annualization, parseTimeframe } from '../../data/timeframe.js';
 import { assertOutputPath, writeColumns, type OutputColumn } from '../../data/write.js';
 import { resolvePortfolioOptions } from '../../engine/options.js';
 import type { Metrics } from '../../engine/metrics.js';
@@ -30,7 +27,7 @@ import { defineStrategy } from '../../strategies/define.js';
 import { refuseSignalOnlySettings, type BacktestResult } from '../../strategies/backtest.js';
 import { formatNumber } from '../../report/table.js';
 import { closest, UserError } from '../../errors.js';
-import { MAX_CASH } from '../backtest-job.js';
+import { assertPrices, loadSeries, MAX_CASH } from '../backtest-job.js';
 import { backtestPortfolio, type PortfolioBacktest } from './backtest.js';
 import type { RebalancePlan, RebalanceSettings } from './rebalance.js';
 import { parsePortfolioLength, rebalanceSchedule } from './schedule.js';
@@ -170,33 +167,13 @@ function checkOptions(o: PortfolioJobOptions): { method: PortfolioMethod; covari
 }
 
 /** The assets' bars on one time index (the times every asset has), checked for usable prices. */
+/** The assets' bars on the times they all have, each named once, with positive prices and none missing. */
 async function loadAssets(o: PortfolioJobOptions): Promise<{ series: Bars[]; timeframe: string; symbols: string[] }> {
-  const files = o.files ?? [];
-  const symbols = o.symbols ?? [];
-  let series: Bars[];
-  let timeframe: string;
-  if (files.length > 0) {
-    if (symbols.length > 0 && symbols.length !== files.length) throw new UserError('Give either --symbol (from the store) or --data FILE (from files), or one --symbol per --data to name them.');
-    const loaded: Bars[] = [];
-    for (const [k, file] of files.entries()) loaded.push(await loadBars({ file, symbol: symbols[k], timeframe: o.timeframe, ...o.range }));
-    const tf = parseTimeframe(o.timeframe ?? inferTimeframe(loaded[0].time, files[0]));
-    if (o.timeframe !== undefined) loaded.forEach((bars, k) => assertSpacing(bars, tf, files[k]));
-    series = alignBars(loaded, 'intersection').bars;
-    timeframe = tf.label;
-  } else {
-    if (!o.timeframe) throw new UserError('--timeframe is required with --symbol: e.g. --timeframe 1d (see "rrr data list").');
-    timeframe = parseTimeframe(o.timeframe).label;
-    series = (await loadPanel({ symbols, timeframe, db: o.db, align: 'intersection', ...o.range })).bars;
-  }
-  const names = series.map((b, k) => b.symbol ?? symbols[k] ?? `asset${k}`);
+  const { series, timeframe, symbols } = await loadSeries({ ...o, strategy: 'portfolio' }, undefined, 'intersection');
+  const names = series.map((b, k) => b.symbol || symbols[k] || `asset${k}`);
   const duplicate = names.find((name, k) => names.indexOf(name) !== k);
   if (duplicate !== undefined) throw new UserError(`${duplicate} is given twice: name each asset once.`);
-  for (const bars of series) {
-    const missing = checkNanPrices(bars, 1);
-    const bad = checkNonPositivePrices(bars, 1);
-    if (missing.count > 0) throw new UserError(`${bars.symbol} has ${missing.count} bars with a missing (NaN) price, the first at ${missing.locations[0].time}: fill or drop them first (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_MISSING_PRICES' });
-    if (bad.count > 0) throw new UserError(`${bars.symbol} has ${bad.count} bars with a zero or negative price, the first at ${bad.locations[0].time}: a portfolio needs positive prices (rrr data validate lists them).`, { exitCode: 1, code: 'RRR_NON_POSITIVE_PRICES' });
-  }
+  assertPrices(series, true, 'a portfolio');
   return { series, timeframe, symbols: names };
 }
 
