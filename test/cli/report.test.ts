@@ -77,6 +77,8 @@ describe('rrr report and rrr backtest --report', () => {
       [['report', '1', '--out', join(dir, 'missing', 'x.html')], 1, /^Error: --out .*x\.html cannot be written \(folder .*missing does not exist\): give a file path in a folder you can write to\.$/],
       [['report', '1', '--out', dir], 1, /^Error: --out .* is a directory: give a file path in a folder you can write to\.$/],
       [['report', '1', '--out', join(dir, 'y.html'), '--pdf', join(dir, 'y.pdf')], 1, /^Error: RRR_CHROMIUM is \/nonexistent\/chromium, which does not exist, and --pdf needs Chromium: install one \(Debian\/Ubuntu: apt-get install chromium; .*\) or set RRR_CHROMIUM to a Chrome or Chromium executable\.$/, { RRR_CHROMIUM: '/nonexistent/chromium' }],
+      [['report', '1', '--out', db], 2, /^Error: --out .*\.duckdb does not end in \.html: the report is one HTML file, which replaces what is at its path; e\.g\. --out report\.html\.$/],
+      [['report', '1', '--out', join(dir, 'y.html'), '--pdf', join(dir, 'y.csv')], 2, /^Error: --pdf .*y\.csv does not end in \.pdf: the PDF replaces what is at its path; e\.g\. --pdf report\.pdf\.$/],
       [['report', '1'], 2, /^Error: rrr report needs --out FILE, the HTML file to write: e\.g\. rrr report 1 --out report\.html\.$/],
       [['backtest', '--strategy', 'sma-cross', '--symbol', 'DEMO-A', '--timeframe', '1d', '--pdf', join(dir, 'z.pdf')], 2, /^Error: --pdf prints the HTML report: give --report FILE too \(e\.g\. --report .*z\.html\)\.$/],
       [['backtest', '--strategy', 'sma-cross', '--symbol', 'DEMO-A', '--timeframe', '1d', '--report', join(dir, 'missing', 'z.html')], 1, /^Error: --report .*z\.html cannot be written/],

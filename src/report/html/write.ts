@@ -47,9 +47,13 @@ export function checkWritable(path: string, flag: string): void {
 
 /** Checks every output path and the browser before any work, so a refusal leaves nothing behind. */
 export function checkReportOutputs(outPath: string, options: { pdf?: string; flag?: string } = {}): void {
-  checkWritable(outPath, options.flag ?? '--out');
+  const flag = options.flag ?? '--out';
+  checkWritable(outPath, flag);
+  // A report replaces the file at its path: the ending keeps a slip (--out .rrr/rrr.duckdb, --report prices.csv) from replacing data.
+  if (!/\.html?$/i.test(outPath)) throw new UserError(`${flag} ${outPath} does not end in .html: the report is one HTML file, which replaces what is at its path; e.g. ${flag} report.html.`, { code: 'RRR_BAD_REPORT_PATH' });
   if (options.pdf !== undefined) {
     checkWritable(options.pdf, '--pdf');
+    if (!/\.pdf$/i.test(options.pdf)) throw new UserError(`--pdf ${options.pdf} does not end in .pdf: the PDF replaces what is at its path; e.g. --pdf report.pdf.`, { code: 'RRR_BAD_REPORT_PATH' });
     if (findChromium() === null) throw new UserError(noChromiumMessage(), { exitCode: 1, code: 'RRR_NO_CHROMIUM' });
     if (resolve(options.pdf) === resolve(outPath)) throw new UserError(`--pdf ${options.pdf} is the same file as the HTML report: give the PDF its own path.`);
   }
