@@ -32,7 +32,7 @@ export async function reportBenchmarks(bars = 1_000_000): Promise<Measurement[]>
         from: formatTime(series.time[0]),
         to: formatTime(series.time[bars - 1]),
         dataFingerprint: fingerprintBars([series]),
-        settings: { ...(backtest.settings as object), periodsPerYear },
+        recordedSettings: { ...(backtest.settings as object), periodsPerYear },
         periodsPerYear,
         backtest,
         bars: [series],

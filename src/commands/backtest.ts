@@ -52,7 +52,7 @@ export default class Backtest extends RrrCommand {
       const { backtestReport } = await import('../report/html/backtest-sections.js');
       const { describeWritten } = await import('../report/html/write.js');
       this.progress('Writing the report...');
-      report = await writeReport(backtestReport({ ...job, settings: job.recordedSettings, version: this.config.version }), { report: flags.report, pdf: flags.pdf });
+      report = await writeReport(backtestReport({ ...job, version: this.config.version }), { report: flags.report, pdf: flags.pdf });
       this.log(describeWritten(report));
     }
     const { backtest: _b, bars: _bars, ...result } = job;

@@ -38,7 +38,7 @@ export default class Report extends RrrCommand {
       from: run.from,
       to: run.to,
       dataFingerprint: run.dataFingerprint,
-      settings: run.settings,
+      recordedSettings: run.settings,
       periodsPerYear: prepared.periodsPerYear,
       backtest,
       bars: prepared.series,

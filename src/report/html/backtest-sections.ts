@@ -7,30 +7,18 @@ import type { Bars } from '../../data/bars.js';
 import { formatTime } from '../../data/time.js';
 import { METRIC_DESCRIPTIONS, METRIC_KEYS } from '../../engine/metrics.js';
 import { reasonName } from '../../engine/reasons.js';
+import type { BacktestJobResult } from '../../research/backtest-job.js';
 import type { BacktestResult } from '../../strategies/backtest.js';
-import { describeSettings, type RecordedSettings } from '../settings.js';
+import { describeSettings } from '../settings.js';
 import { formatNumber } from '../table.js';
 import { assetPnl, assetWeights, calendarReturns, drawdownPeriods, histogramBins, rollingSharpe, rollingWindow, underwater } from './backtest-stats.js';
 import type { Block, ChartMarker, ReportDoc, ReportSection, TableBlock } from './types.js';
 
-export interface BacktestReportInput {
-  /** The recorded run's id (null when not recorded). */
-  runId: number | null;
-  strategy: string;
-  symbols: string[];
-  timeframe: string;
-  from: string;
-  to: string;
-  dataFingerprint: string;
-  /** The settings as recorded with the run. */
-  settings: RecordedSettings;
-  periodsPerYear: number;
-  backtest: BacktestResult;
-  /** The run's bars, one series per asset on one time index. */
-  bars: readonly Bars[];
+/** What `rrr backtest` returns for a run (BacktestJobResult), or the same built from a recorded run. */
+export type BacktestReportInput = Pick<BacktestJobResult, 'runId' | 'strategy' | 'symbols' | 'timeframe' | 'from' | 'to' | 'dataFingerprint' | 'recordedSettings' | 'periodsPerYear' | 'backtest' | 'bars'> & {
   /** rrr's version, for the footer. */
   version?: string;
-}
+};
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -225,10 +213,10 @@ export function backtestReport(input: BacktestReportInput): ReportDoc {
       {
         kind: 'chart',
         id: 'rolling-sharpe',
-        title: `Rolling Sharpe (trailing ${describeWindow(window, input.periodsPerYear)}; annualized as the Sharpe metric${input.settings.riskFreeRate ? `, risk-free ${formatNumber(input.settings.riskFreeRate * 100)}%` : ''})`,
+        title: `Rolling Sharpe (trailing ${describeWindow(window, input.periodsPerYear)}; annualized as the Sharpe metric${input.recordedSettings.riskFreeRate ? `, risk-free ${formatNumber(input.recordedSettings.riskFreeRate * 100)}%` : ''})`,
         x: time,
         xIsTime: true,
-        series: [{ label: 'rolling Sharpe', values: rollingSharpe(equity, window, input.periodsPerYear, input.settings.riskFreeRate ?? 0), color: '#9467bd' }],
+        series: [{ label: 'rolling Sharpe', values: rollingSharpe(equity, window, input.periodsPerYear, input.recordedSettings.riskFreeRate ?? 0), color: '#9467bd' }],
       },
     ],
   });
@@ -282,8 +270,8 @@ export function backtestReport(input: BacktestReportInput): ReportDoc {
           { key: 'Strategy', value: `${input.strategy}${params ? ` ${params}` : ''}` },
           { key: 'Data', value: `${symbols.join(', ')} ${input.timeframe}, ${input.from} .. ${input.to}, ${formatNumber(time.length)} bars` },
           { key: 'Data fingerprint', value: input.dataFingerprint, note: 'SHA-256 of the bars (first 16 hex digits): rrr report re-runs the run only on data with this fingerprint.' },
-          { key: 'Periods per year', value: formatNumber(input.periodsPerYear), ...(input.settings.periodsPerYearReason ? { note: input.settings.periodsPerYearReason } : {}) },
-          ...describeSettings(input.settings).map(([key, value]) => ({ key, value })),
+          { key: 'Periods per year', value: formatNumber(input.periodsPerYear), ...(input.recordedSettings.periodsPerYearReason ? { note: input.recordedSettings.periodsPerYearReason } : {}) },
+          ...describeSettings(input.recordedSettings).map(([key, value]) => ({ key, value })),
         ],
       },
     ],

@@ -27,7 +27,7 @@ async function writeDemoReport(dir: string, name: string, strategy: string, bars
     from: formatTime(time[0]),
     to: formatTime(time[time.length - 1]),
     dataFingerprint: fingerprintBars(bars),
-    settings: { ...(backtest.settings as object), periodsPerYear: 365 },
+    recordedSettings: { ...(backtest.settings as object), periodsPerYear: 365 },
     periodsPerYear: 365,
     backtest,
     bars,
