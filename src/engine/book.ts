@@ -65,13 +65,13 @@ export class Book {
   private readonly sizeA: number;
   private readonly sizeB: number;
   private readonly sizeC: number;
-  private readonly close: Float64Array;
+  private close: Float64Array;
   private readonly sl: StopSpec | null;
   private readonly tp: StopSpec | null;
   private readonly tr: StopSpec | null;
-  private readonly atrSl: Float64Array | null;
-  private readonly atrTp: Float64Array | null;
-  private readonly atrTr: Float64Array | null;
+  private atrSl: Float64Array | null;
+  private atrTp: Float64Array | null;
+  private atrTr: Float64Array | null;
 
   constructor(o: ResolvedSimOptions, bars: Bars, expectedEntries = 64) {
     this.cash = o.cash;
@@ -106,9 +106,22 @@ export class Book {
     this.trades = allocateTradeLog(expectedEntries + 1);
   }
 
+  /**
+   * Points sizing and ATR stops at a longer history of the same series (the live runner's, grown by one closed
+   * bar): every value they read at a bar depends only on bars up to it, so earlier values do not change.
+   */
+  useBars(bars: Bars): void {
+    this.close = bars.close;
+    if (this.atrSl === null && this.atrTp === null && this.atrTr === null) return;
+    const cache = new Map<number, Float64Array>();
+    this.atrSl = atrFor(this.sl, bars, cache);
+    this.atrTp = atrFor(this.tp, bars, cache);
+    this.atrTr = atrFor(this.tr, bars, cache);
+  }
+
   /** Fills one order at `price` before slippage; returns the fill price. side +1 buy, -1 sell; units > 0. */
   private fill(bar: number, side: number, price: number, units: number, reason: number): number {
-    const px = side > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
+    const px = this.slipped(side, price);
     const notional = units * px;
     const fee = orderFee(notional, this.feeRate, this.fixedFee);
     const slippage = units * Math.abs(px - price);
@@ -145,13 +158,11 @@ export class Book {
   }
 
   /**
-   * Opens a position from flat at `price` (before slippage). Returns false when no units fit (sizing
-   * gives <= 0 units, equity <= 0) or an ATR level is not defined yet at the signal bar.
+   * Units a new position from flat gets at fill price `px` (slippage included) by the sizing rule, rounded to
+   * the lot: the live runner asks it too, with the last close and (before a reversal) the equity it expects
+   * once flat, to size an order before it fills.
    */
-  open(bar: number, signalBar: number, dir: number, price: number): boolean {
-    const side = dir;
-    const px = side > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
-    const equity = this.cash; // flat: equity = cash
+  entryUnits(signalBar: number, px: number, equity = this.cash /* flat: equity = cash */): number {
     const maxBudget = this.leverage * equity;
     let units: number;
     if (this.sizeKind === SIZE_CASH) {
@@ -162,47 +173,90 @@ export class Book {
       const f = this.fraction(signalBar);
       units = unitsForBudget(Math.min(f, this.leverage) * equity, px, this.feeRate, this.fixedFee);
     }
-    units = roundToLot(units, this.lotSize);
-    if (!(units > 0) || units === Infinity) return false;
+    return roundToLot(units, this.lotSize);
+  }
 
-    // stop levels relative to the actual fill price px
-    let stop = dir > 0 ? -Infinity : Infinity;
-    let target = dir > 0 ? Infinity : -Infinity;
-    let trailPct = 0;
-    let trailDist = 0;
+  /**
+   * Units the sizing rule gives a new position at `price` (before slippage), asked before the order fills: from
+   * flat, or before a reversal from the equity the exit at that price would leave (its costs included).
+   */
+  plannedUnits(signalBar: number, side: number, price: number): number {
+    let equity = this.cash;
+    if (this.pos !== 0) {
+      const exit = this.slipped(this.pos > 0 ? -1 : 1, price);
+      equity += this.pos * exit - orderFee(Math.abs(this.pos) * exit, this.feeRate, this.fixedFee);
+    }
+    return this.entryUnits(signalBar, this.slipped(side, price), equity);
+  }
+
+  /** The fill price of an order at `price` before slippage. */
+  slipped(side: number, price: number): number {
+    return side > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
+  }
+
+  /**
+   * Opens a position from flat at `price` (before slippage). Returns false when no units fit (sizing
+   * gives <= 0 units, equity <= 0) or an ATR level is not defined yet at the signal bar.
+   */
+  open(bar: number, signalBar: number, dir: number, price: number): boolean {
+    const px = this.slipped(dir, price);
+    const units = this.entryUnits(signalBar, px);
+    if (!(units > 0) || units === Infinity) return false;
+    if (!this.levelsAt(signalBar, dir, px)) return false;
+    this.fill(bar, dir, price, units, REASON_ENTRY);
+    this.entered(bar, px);
+    return true;
+  }
+
+  private nextStop = -Infinity;
+  private nextTarget = Infinity;
+  private nextTrailPct = 0;
+  private nextTrailDist = 0;
+
+  /** Stop levels relative to the actual fill price px, into the next* fields; false when an ATR is not defined yet. */
+  private levelsAt(signalBar: number, dir: number, px: number): boolean {
+    this.nextStop = dir > 0 ? -Infinity : Infinity;
+    this.nextTarget = dir > 0 ? Infinity : -Infinity;
+    this.nextTrailPct = 0;
+    this.nextTrailDist = 0;
     if (this.sl !== null) {
       const d = Book.distance(this.sl, this.atrSl, signalBar);
       if (Number.isNaN(d)) return false;
-      stop = this.sl.kind === 'pct' ? px * (1 - dir * d) : px - dir * d;
+      this.nextStop = this.sl.kind === 'pct' ? px * (1 - dir * d) : px - dir * d;
     }
     if (this.tp !== null) {
       const d = Book.distance(this.tp, this.atrTp, signalBar);
       if (Number.isNaN(d)) return false;
-      target = this.tp.kind === 'pct' ? px * (1 + dir * d) : px + dir * d;
+      this.nextTarget = this.tp.kind === 'pct' ? px * (1 + dir * d) : px + dir * d;
     }
     if (this.tr !== null) {
       const d = Book.distance(this.tr, this.atrTr, signalBar);
       if (Number.isNaN(d)) return false;
-      if (this.tr.kind === 'pct') trailPct = d;
-      else trailDist = d;
+      if (this.tr.kind === 'pct') this.nextTrailPct = d;
+      else this.nextTrailDist = d;
     }
-    this.fill(bar, side, price, units, REASON_ENTRY);
+    return true;
+  }
+
+  private entered(bar: number, px: number): void {
     this.entryFee = this.lastFee;
     this.entryBar = bar;
     this.entryPrice = px;
-    this.stop = stop;
-    this.target = target;
-    this.trailPct = trailPct;
-    this.trailDist = trailDist;
+    this.stop = this.nextStop;
+    this.target = this.nextTarget;
+    this.trailPct = this.nextTrailPct;
+    this.trailDist = this.nextTrailDist;
     this.extreme = px;
-    return true;
   }
 
   /** Closes the whole position at `price` (before slippage). */
   closeAt(bar: number, price: number, reason: number): void {
     const size = this.pos;
-    const side = size > 0 ? -1 : 1;
-    const px = this.fill(bar, side, price, Math.abs(size), reason);
+    const px = this.fill(bar, size > 0 ? -1 : 1, price, Math.abs(size), reason);
+    this.closedTrade(bar, size, px, reason);
+  }
+
+  private closedTrade(bar: number, size: number, px: number, reason: number): void {
     const fees = this.entryFee + this.lastFee;
     this.pos = 0; // exact zero, whatever the float arithmetic of pos -= size gave
     const ret = pushTrade(this.trades, 0, this.entryBar, bar, this.entryPrice, px, size, fees, reason, false);
@@ -211,6 +265,38 @@ export class Book {
     else if (ret < 0) (this.losses++, (this.sumLoss -= ret));
     this.entryFee = 0;
     this.entryBar = -1;
+  }
+
+  /**
+   * A fill as a venue reported it (the live runner's ledger of an exchange run): its price and fee as charged,
+   * in parts when the order filled in parts. The first part of an entry sets the stop levels from its price
+   * with the engine's rules (none when an ATR is not defined yet at the signal bar); the position's entry price
+   * is the parts' average; the part that brings the position to zero closes the trade.
+   */
+  recordFill(bar: number, signalBar: number, side: number, px: number, units: number, fee: number, reason: number): void {
+    const before = this.pos;
+    const notional = units * px;
+    if (side > 0) this.cash -= notional + fee;
+    else this.cash += notional - fee;
+    this.feesPaid += fee;
+    pushOrder(this.orders, bar, 0, side, px, units, fee, 0, reason);
+    this.lastFee = fee;
+    const after = before + side * units;
+    if (before === 0) {
+      this.pos = after;
+      if (!this.levelsAt(signalBar, side, px)) (this.nextStop = side > 0 ? -Infinity : Infinity), (this.nextTarget = side > 0 ? Infinity : -Infinity), (this.nextTrailPct = 0), (this.nextTrailDist = 0);
+      this.entered(bar, px);
+    } else if (Math.sign(side) === Math.sign(before)) {
+      this.entryPrice = (this.entryPrice * Math.abs(before) + px * units) / Math.abs(after);
+      this.entryFee += fee;
+      this.pos = after;
+    } else if (Math.abs(after) <= 1e-9 * Math.abs(before)) {
+      this.closedTrade(bar, before, px, reason);
+    } else {
+      // A part of an exit: its fee joins the trade's, which closes with the last part.
+      this.entryFee += fee;
+      this.pos = after;
+    }
   }
 
   /** Records a position still open after the last bar, marked to the last close. */

@@ -2,22 +2,8 @@ import type { Bars } from '../data/bars.js';
 import { Book } from './book.js';
 import { trimOrderLog, trimTradeLog } from './logs.js';
 import { resolveSimOptions } from './options.js';
-import {
-  REASON_CLOSE_AT_END,
-  REASON_MAX_HOLD,
-  REASON_REVERSE,
-  REASON_SIGNAL,
-  REASON_STOP_LOSS,
-  REASON_TAKE_PROFIT,
-  REASON_TRAILING_STOP,
-} from './reasons.js';
+import { actOnSignal, decideAction, fillPhase, stepRules, type StepRules } from './step.js';
 import type { Direction, OrderLog, SimBuffers, SimOptions, SimResult, Signals } from './types.js';
-
-const ACT_LONG = 1;
-const ACT_SHORT = 2;
-const ACT_CLOSE = 3;
-const ACT_REVERSE_TO_LONG = 4;
-const ACT_REVERSE_TO_SHORT = 5;
 
 interface SignalColumns {
   entries: Uint8Array;
@@ -27,7 +13,7 @@ interface SignalColumns {
 }
 
 /** Checks lengths and that the direction has the signals it reads; missing exit columns become zeros. */
-function signalColumns(signals: Signals, n: number, direction: Direction): SignalColumns {
+export function signalColumns(signals: Signals, n: number, direction: Direction): SignalColumns {
   const names = ['entries', 'exits', 'shortEntries', 'shortExits'] as const;
   for (const name of names) {
     const col = signals[name];
@@ -80,35 +66,6 @@ function outputColumn(given: Float64Array | undefined, n: number, name: string):
     throw new RangeError(`buffers.${name} must hold at least ${n} values, one per bar (got ${given.length})`);
   }
   return given.length === n ? given : given.subarray(0, n);
-}
-
-/** Carries out a decided action at bar t and `price` (before slippage); signalBar sizes and sets ATR stops. */
-function act(book: Book, action: number, t: number, signalBar: number, price: number): void {
-  switch (action) {
-    case ACT_LONG:
-      book.open(t, signalBar, 1, price);
-      break;
-    case ACT_SHORT:
-      book.open(t, signalBar, -1, price);
-      break;
-    case ACT_CLOSE:
-      book.closeAt(t, price, REASON_SIGNAL);
-      break;
-    case ACT_REVERSE_TO_LONG:
-      book.closeAt(t, price, REASON_REVERSE);
-      book.open(t, signalBar, 1, price);
-      break;
-    case ACT_REVERSE_TO_SHORT:
-      book.closeAt(t, price, REASON_REVERSE);
-      book.open(t, signalBar, -1, price);
-      break;
-  }
-}
-
-/** What an action does at the closing fill of closeAtEnd: only its closing part (a new position would be closed at once). */
-function closingPart(action: number): number {
-  if (action === ACT_REVERSE_TO_LONG || action === ACT_REVERSE_TO_SHORT) return ACT_CLOSE;
-  return action === ACT_CLOSE ? ACT_CLOSE : 0;
 }
 
 /**
@@ -246,46 +203,6 @@ function skipShort(
   return t;
 }
 
-/**
- * Stops of bar t for an open position: a bar opening beyond a level fills at the open; otherwise a level inside
- * the range fills at the level (stop first when both are inside, unless stopFirst is false). The trailing extreme
- * moves with this bar's high (long) / low (short) only after the check, and only if still in position.
- */
-function checkStops(book: Book, t: number, pos: number, hasTrail: boolean, stopFirst: boolean, op: number, hi: number, lo: number): void {
-  let stop = book.stop;
-  let stopReason = REASON_STOP_LOSS;
-  const target = book.target;
-  if (pos > 0) {
-    if (hasTrail) {
-      const level = book.trailPct > 0 ? book.extreme * (1 - book.trailPct) : book.extreme - book.trailDist;
-      if (level > stop) (stop = level), (stopReason = REASON_TRAILING_STOP);
-    }
-    if (op <= stop) book.closeAt(t, op, stopReason);
-    else if (op >= target) book.closeAt(t, op, REASON_TAKE_PROFIT);
-    else {
-      const stopHit = lo <= stop;
-      const targetHit = hi >= target;
-      if (stopHit && (stopFirst || !targetHit)) book.closeAt(t, stop, stopReason);
-      else if (targetHit) book.closeAt(t, target, REASON_TAKE_PROFIT);
-      else if (hasTrail && hi > book.extreme) book.extreme = hi;
-    }
-  } else {
-    if (hasTrail) {
-      const level = book.trailPct > 0 ? book.extreme * (1 + book.trailPct) : book.extreme + book.trailDist;
-      if (level < stop) (stop = level), (stopReason = REASON_TRAILING_STOP);
-    }
-    if (op >= stop) book.closeAt(t, op, stopReason);
-    else if (op <= target) book.closeAt(t, op, REASON_TAKE_PROFIT);
-    else {
-      const stopHit = hi >= stop;
-      const targetHit = lo <= target;
-      if (stopHit && (stopFirst || !targetHit)) book.closeAt(t, stop, stopReason);
-      else if (targetHit) book.closeAt(t, target, REASON_TAKE_PROFIT);
-      else if (hasTrail && lo < book.extreme) book.extreme = lo;
-    }
-  }
-}
-
 interface LoopInput {
   book: Book;
   n: number;
@@ -309,27 +226,19 @@ interface LoopInput {
   shortExitsW: Uint32Array | null;
   shortBw: Uint32Array | null;
   equity: Float64Array;
-  fillOpen: boolean;
-  longOn: boolean;
-  shortOn: boolean;
-  hasStops: boolean;
-  hasTrail: boolean;
-  maxHold: number;
-  stopFirst: boolean;
-  closeAtEnd: boolean;
+  rules: StepRules;
 }
 
 /** The bar loop of simulate(), kept apart so V8 optimizes it as one stable function. Returns exposure bars. */
 function runLoop(input: LoopInput): number {
   const { book, n, open, high, low, close, entries, exits, shortEntries, shortExits } = input;
-  const { flatA, flatB, longB, shortB, fillOpen, longOn, shortOn, hasStops, hasTrail, maxHold, stopFirst, closeAtEnd } = input;
+  const { flatA, flatB, longB, shortB, rules } = input;
+  const { fillOpen, hasStops, hasTrail, maxHold, closeAtEnd } = rules;
   const { flatAw, flatBw, exitsW, longBw, shortExitsW, shortBw } = input;
   const equityOut = input.equity;
   // closeAtEnd: the last bar always takes the full step, which closes what is still open at its fill.
   const last = closeAtEnd ? n - 1 : -1;
   const scanEnd = closeAtEnd ? n - 1 : n;
-  const maxHoldOpen = maxHold > 0 && fillOpen;
-  const maxHoldClose = maxHold > 0 && !fillOpen;
   const needOpen = fillOpen || hasStops;
   let pending = 0;
   let exposure = 0;
@@ -356,48 +265,15 @@ function runLoop(input: LoopInput): number {
       if (t >= n) break;
     }
 
-    // The full step of bar t. The bar's prices are loaded together up front: they are usually not in cache.
+    // The full step of bar t (src/engine/step.ts, shared with the live runner's paper broker). The bar's
+    // prices are loaded together up front: they are usually not in cache.
     const op = needOpen ? open[t] : NaN;
     const hi = hasStops ? high[t] : NaN;
     const lo = hasStops ? low[t] : NaN;
-    if (pending !== 0) {
-      act(book, t === last ? closingPart(pending) : pending, t, t - 1, op);
-      pending = 0;
-    }
-    let pos = book.pos;
-    if (pos !== 0) {
-      if (t === last && fillOpen) {
-        book.closeAt(t, op, REASON_CLOSE_AT_END);
-      } else if (maxHoldOpen && t - book.entryBar >= maxHold) {
-        book.closeAt(t, op, REASON_MAX_HOLD);
-      } else if (hasStops) {
-        checkStops(book, t, pos, hasTrail, stopFirst, op, hi, lo);
-      }
-      if (maxHoldClose && book.pos !== 0 && t - book.entryBar >= maxHold) {
-        book.closeAt(t, close[t], REASON_MAX_HOLD);
-      }
-      pos = book.pos;
-    }
-
-    let action = 0;
-    const wantLong = longOn && entries[t] !== 0 && exits[t] === 0;
-    const wantShort = shortOn && shortEntries[t] !== 0 && shortExits[t] === 0;
-    if (pos === 0) {
-      if (wantLong) {
-        if (!wantShort) action = ACT_LONG;
-      } else if (wantShort) action = ACT_SHORT;
-    } else if (pos > 0) {
-      if (wantShort && !wantLong) action = ACT_REVERSE_TO_SHORT;
-      else if (exits[t] !== 0) action = ACT_CLOSE;
-    } else {
-      if (wantLong && !wantShort) action = ACT_REVERSE_TO_LONG;
-      else if (shortExits[t] !== 0) action = ACT_CLOSE;
-    }
-    if (action !== 0) {
-      if (!fillOpen) act(book, t === last ? closingPart(action) : action, t, t, close[t]);
-      else if (t + 1 < n) pending = action;
-    }
-    if (t === last && !fillOpen && book.pos !== 0) book.closeAt(t, close[t], REASON_CLOSE_AT_END);
+    const cl = close[t];
+    fillPhase(book, rules, t, last, pending, op, hi, lo, cl);
+    const action = decideAction(book.pos, rules, entries[t], exits[t], shortEntries[t], shortExits[t]);
+    pending = actOnSignal(book, rules, t, last, action, cl, t + 1 < n);
 
     const p = book.pos;
     equityOut[t] = book.cash + p * close[t];
@@ -429,8 +305,8 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
   const equityOut = outputColumn(buffers?.equity, n, 'equity');
   // Initial log capacity: one trade per 64 bars (grown by doubling if more are needed).
   const book = new Book(o, bars, n >>> 6);
-  const longOn = o.direction !== 'short';
-  const shortOn = o.direction !== 'long';
+  const rules = stepRules(o);
+  const { longOn, shortOn } = rules;
   const flatA = longOn ? entries : shortEntries;
   const flatB = shortOn ? shortEntries : entries;
   const longB = shortOn ? shortEntries : exits;
@@ -458,14 +334,7 @@ export function simulate(bars: Bars, signals: Signals, options: SimOptions = {},
     shortExitsW: words(shortExits),
     shortBw: words(shortB),
     equity: equityOut,
-    fillOpen: o.fill === 'open',
-    longOn,
-    shortOn,
-    hasStops: o.stopLoss !== null || o.takeProfit !== null || o.trailingStop !== null,
-    hasTrail: o.trailingStop !== null,
-    maxHold: o.maxHold,
-    stopFirst: o.stopFirst,
-    closeAtEnd: o.closeAtEnd,
+    rules,
   });
   const close = bars.close;
 

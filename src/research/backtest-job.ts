@@ -45,6 +45,8 @@ export interface BacktestJobOptions {
   periodsPerYear?: number;
   riskFreeRate?: number;
   outDir?: string;
+  /** Bars already in memory (a live feed's history) instead of the store or files. */
+  loaded?: { series: Bars[]; timeframe: string; symbols: string[] };
 }
 
 export interface BacktestJobResult {
@@ -260,7 +262,7 @@ export async function prepareBacktest(options: BacktestJobOptions): Promise<Prep
   if (options.align !== undefined && assetCount(strategy) === 1) {
     throw new UserError(`--align applies to strategies trading several assets; ${strategy.name} trades one: remove --align.`);
   }
-  const { series, timeframe, symbols } = await loadSeries(options, assetCount(strategy), align);
+  const { series, timeframe, symbols } = options.loaded ?? (await loadSeries(options, assetCount(strategy), align));
   assertPrices(series);
   const annual = options.periodsPerYear !== undefined ? { periodsPerYear: options.periodsPerYear, reason: '--periods-per-year' } : annualization(series[0].time, parseTimeframe(timeframe));
   const periodsPerYear = annual.periodsPerYear;

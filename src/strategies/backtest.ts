@@ -10,6 +10,7 @@ import { simulatePortfolio } from '../engine/portfolio.js';
 import { simulate } from '../engine/simulate.js';
 import type { Direction, PortfolioOptions, PortfolioResult, Signals, SimBuffers, SimOptions, SimResult } from '../engine/types.js';
 import { assetCount, strategyParams, type AnyStrategy, type StrategyContext } from './define.js';
+import type { ParamValues } from './params.js';
 
 export interface BacktestSpec {
   strategy: AnyStrategy;
@@ -62,7 +63,7 @@ function defined<T extends object>(o: T | undefined): Partial<T> {
 }
 
 /** Strategies return both sides; the simulation gets the side(s) the run trades. */
-function forDirection(signals: Signals, direction: Direction): Signals {
+export function forDirection(signals: Signals, direction: Direction): Signals {
   if (direction === 'both') return signals;
   if (direction === 'long') return { entries: signals.entries, exits: signals.exits };
   return { shortEntries: signals.shortEntries, shortExits: signals.shortExits };
@@ -126,20 +127,27 @@ function checkWeights(strategy: AnyStrategy, source: string | undefined, n: numb
   return weights as Float64Array[];
 }
 
-/** Runs a strategy over one series (or, for a multi-asset strategy, several aligned series). */
-export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): BacktestResult {
+/** What a run of the strategy is set up with, before any bar is simulated. */
+export interface StrategySetup {
+  params: ParamValues<any>;
+  context: StrategyContext;
+  /** What the strategy implies (simDefaults) before the user's settings were applied. */
+  implied: Partial<SimOptions>;
+  /** Keys of `implied` that an explicit user setting replaced. */
+  overridden: (keyof SimOptions)[];
+  /** The simulation settings: the user's over the strategy's. */
+  sim: SimOptions;
+  warmup: number;
+}
+
+/**
+ * Parameters, settings and warmup of a run over `length` bars, checked: the one place the backtest and the
+ * live runner resolve them, so both trade with the same settings.
+ */
+export function strategySetup(spec: Pick<BacktestSpec, 'strategy' | 'params' | 'sim' | 'periodsPerYear' | 'source' | 'optionName'>, length: number): StrategySetup {
   const { strategy, source } = spec;
-  const series = Array.isArray(data) ? (data as readonly Bars[]) : [data as Bars];
-  const assets = assetCount(strategy);
-  if (series.length !== assets) {
-    throw new UserError(`${strategy.name} trades ${assets} asset${assets === 1 ? '' : 's'} but was given ${series.length}: pass ${assets === 1 ? 'one --symbol' : `${assets} --symbol flags`}.`);
-  }
   refuseSignalOnlySettings(strategy, spec.sim, spec.optionName);
   const params = strategyParams(strategy, spec.params);
-  const length = series[0].length;
-  const from = spec.simulateFrom ?? 0;
-  if (!(Number.isInteger(from) && from >= 0 && from < length - 1)) throw new RangeError(`simulateFrom ${from} must be a whole number from 0 to ${length - 2} (two bars or more are simulated).`);
-  const simulated = from === 0 ? series : series.map((b) => sliceBars(b, from, b.length));
   const warmup = call(strategy, source, length, 'warmup', () => strategy.warmup(params));
   if (warmup >= length) {
     throw new UserError(`${strategy.name} needs ${warmup} bars before its first signal (${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}) but the data has ${length}: choose a longer range or shorter windows.`, { exitCode: 1, code: 'RRR_TOO_FEW_BARS' });
@@ -148,12 +156,33 @@ export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): B
   const implied = defined(call(strategy, source, length, 'simDefaults', () => strategy.simDefaults?.(params, context)));
   const user = defined(spec.sim);
   const overridden = (Object.keys(implied) as (keyof SimOptions)[]).filter((k) => k in user);
-  const sim = { ...implied, ...user } as SimOptions;
+  return { params, context, implied, overridden, sim: { ...implied, ...user } as SimOptions, warmup };
+}
+
+/** The strategy's signal columns over `bars`, checked (a strategy's throw or bad shape becomes one sentence). */
+export function strategySignals(strategy: AnyStrategy, source: string | undefined, bars: Bars, params: ParamValues<any>, context: StrategyContext): Signals {
+  const n = bars.length;
+  return checkSignals(strategy, source, n, call(strategy, source, n, 'signals', () => strategy.signals!(bars, params, context)));
+}
+
+/** Runs a strategy over one series (or, for a multi-asset strategy, several aligned series). */
+export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): BacktestResult {
+  const { strategy, source } = spec;
+  const series = Array.isArray(data) ? (data as readonly Bars[]) : [data as Bars];
+  const assets = assetCount(strategy);
+  if (series.length !== assets) {
+    throw new UserError(`${strategy.name} trades ${assets} asset${assets === 1 ? '' : 's'} but was given ${series.length}: pass ${assets === 1 ? 'one --symbol' : `${assets} --symbol flags`}.`);
+  }
+  const length = series[0].length;
+  const from = spec.simulateFrom ?? 0;
+  if (!(Number.isInteger(from) && from >= 0 && from < length - 1)) throw new RangeError(`simulateFrom ${from} must be a whole number from 0 to ${length - 2} (two bars or more are simulated).`);
+  const simulated = from === 0 ? series : series.map((b) => sliceBars(b, from, b.length));
+  const { params, context, implied, overridden, sim } = strategySetup(spec, length);
   let result: SimResult | PortfolioResult;
   let signals: Signals | undefined;
   let weights: Float64Array[] | undefined;
   if (strategy.signals) {
-    const raw = checkSignals(strategy, source, length, call(strategy, source, length, 'signals', () => strategy.signals!(series[0], params, context)));
+    const raw = strategySignals(strategy, source, series[0], params, context);
     signals = forDirection(from === 0 ? raw : sliceSignals(raw, from), sim.direction ?? 'long');
     result = simulate(simulated[0], signals, sim, spec.buffers);
   } else {
