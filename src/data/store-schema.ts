@@ -66,6 +66,19 @@ const TABLES = {
   run_id BIGINT NOT NULL,          -- runs.id; deleteRuns removes a run's tags with it
   tag VARCHAR NOT NULL             -- one row per (run_id, tag): addTags skips a tag the run has
 )`,
+  fetch_series: `fetch_series (
+  symbol VARCHAR NOT NULL,         -- the stored series (bars.symbol, bars.timeframe)
+  timeframe VARCHAR NOT NULL,
+  source_symbol VARCHAR NOT NULL,  -- the symbol as the sources spell it (BTC/USDT, AAPL, C:EURUSD)
+  sources VARCHAR NOT NULL,        -- JSON array of {name, url?} in failover order: what rrr data update asks
+  updated_at VARCHAR NOT NULL      -- ISO-8601 UTC of the last fetch
+)`,
+  bar_sources: `bar_sources (
+  symbol VARCHAR NOT NULL,
+  timeframe VARCHAR NOT NULL,
+  time BIGINT NOT NULL,            -- a bar of bars (same symbol, timeframe, time)
+  source VARCHAR NOT NULL          -- the source that supplied it (binance, kraken, polygon)
+)`,
 } as const;
 
 export interface Migration {
@@ -128,6 +141,14 @@ CREATE TABLE ${TABLES.study_trials};`,
     version: 5,
     description: 'run_tags table: tags on recorded runs (rrr runs tag)',
     sql: `CREATE TABLE ${TABLES.run_tags};`,
+  },
+  {
+    // No keys, as for bars (migration 3): the one writer (fetch/provenance.ts) deletes a time range and
+    // writes it again, under the store's write lock. Imported bars have no row: they came from a file.
+    version: 6,
+    description: 'fetch_series and bar_sources tables: where fetched bars came from (rrr data fetch, rrr data update)',
+    sql: `CREATE TABLE ${TABLES.fetch_series};
+CREATE TABLE ${TABLES.bar_sources};`,
   },
 ];
 

@@ -70,7 +70,7 @@ describe('read-only commands never change the store', () => {
     expect(fingerprint(old)).toEqual(before);
     const first = rrr(['data', 'import', 'datasets/demo-a_1d.csv', '--symbol', 'NEW', '--timeframe', '1d', '--db', old]);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/^Upgraded the store .*old\.duckdb from schema version 1 to 5: 2\. rrr_meta records the schema version; the runs table is created with the store; 3\. bars without a primary key index \(an import of millions of bars needs far less memory\); 4\. studies and study_trials tables: every trial of rrr optimize recorded under a study id; 5\. run_tags table: tags on recorded runs \(rrr runs tag\)\.\n$/);
+    expect(first.stderr).toMatch(/^Upgraded the store .*old\.duckdb from schema version 1 to 6: 2\. rrr_meta records the schema version; the runs table is created with the store; 3\. bars without a primary key index \(an import of millions of bars needs far less memory\); 4\. studies and study_trials tables: every trial of rrr optimize recorded under a study id; 5\. run_tags table: tags on recorded runs \(rrr runs tag\); 6\. fetch_series and bar_sources tables: where fetched bars came from \(rrr data fetch, rrr data update\)\.\n$/);
     const second = rrr(['data', 'import', 'datasets/demo-b_1d.csv', '--symbol', 'NEW2', '--timeframe', '1d', '--db', old]);
     expect(second.stderr).toBe('');
     expect(rrr(['data', 'list', '--json', '--db', old]).json().series.map((s: { symbol: string }) => s.symbol)).toEqual(['NEW', 'NEW2', 'OLD']);

@@ -34,7 +34,7 @@ const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expecte
 
 describe('run tags (migration 5)', () => {
   it('a version-4 store lists its runs read-only, untagged, without a byte written; the first tag migrates it', async () => {
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
     const path = join(tempDir(), 'v4.duckdb');
     await version4Store(path);
     const before = fileSha(path);
@@ -48,7 +48,7 @@ describe('run tags (migration 5)', () => {
     expect(change.changed).toEqual(['baseline', 'v2']);
     expect(change.run.tags).toEqual(['baseline', 'v2']);
     const meta = await withStore(path, { readOnly: true }, (store) => store.rows('SELECT version FROM rrr_meta ORDER BY version'));
-    expect(meta.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(meta.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await withStore(path, { readOnly: true }, (store) => listRuns(store, { tag: 'v2' }))).map((r) => r.id)).toEqual([1]);
   });
 

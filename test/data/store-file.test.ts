@@ -122,7 +122,7 @@ describe('schema versions: reads never write, the first write migrates', () => {
     const path = join(tempDir(), 'new.duckdb');
     const rows = await withStore(path, { create: true }, (store) => store.rows('SELECT version, description FROM rrr_meta ORDER BY version'));
     expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, description: m.description })));
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
   });
 
   it('a store written before versions existed is read as version 1 without a byte written, and upgraded by the first write', async () => {
@@ -140,7 +140,7 @@ describe('schema versions: reads never write, the first write migrates', () => {
     // The first write upgrades it, and the data it held is still there.
     await withStore(path, { create: false }, (store) => upsertSeries(store, 'A', parseTimeframe('1h'), [bars]));
     const meta = await withStore(path, { readOnly: true }, (store) => store.rows('SELECT version FROM rrr_meta ORDER BY version'));
-    expect(meta.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(meta.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await withStore(path, { readOnly: true }, listSeries)).map((s) => s.symbol)).toEqual(['A', 'OLD']);
     // Migration 3 rebuilt bars without its primary key: the old bars survive, in time order.
     expect(Array.from((await loadBars({ db: path, symbol: 'OLD', timeframe: '1h' })).close)).toEqual([1.5, 1.8]);
@@ -164,7 +164,7 @@ describe('schema versions: reads never write, the first write migrates', () => {
     const path = join(tempDir(), 'newer.duckdb');
     await withStore(path, { create: true }, (store) => store.run("INSERT INTO rrr_meta (version, description) VALUES (99, 'from the future')"));
     const before = hash(path);
-    for (const options of OPENS) expect((await failure(Store.open(path, options))).message).toMatch(/has schema version 99, written by a newer rrr \(this one knows up to 5\)/);
+    for (const options of OPENS) expect((await failure(Store.open(path, options))).message).toMatch(/has schema version 99, written by a newer rrr \(this one knows up to 6\)/);
     expect(hash(path)).toBe(before);
   });
 

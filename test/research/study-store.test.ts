@@ -181,7 +181,7 @@ describe('studies in the store', () => {
     recorder.append(trials(0, 2));
     await recorder.finish('complete');
     const versions = await withStore(db, { readOnly: true }, (store) => store.rows('SELECT version FROM rrr_meta ORDER BY version'));
-    expect(versions.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(versions.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await withStore(db, { readOnly: true }, (store) => getStudy(store, 's1'))).trials).toEqual(trials(0, 2));
   });
 });
