@@ -4,7 +4,7 @@ import { UserError, suggestion } from '../errors.js';
 export type ParamSpec =
   | { readonly kind: 'int'; readonly default: number; readonly min: number; readonly max: number; readonly step?: number; readonly description?: string }
   | { readonly kind: 'float'; readonly default: number; readonly min: number; readonly max: number; readonly step?: number; readonly description?: string }
-  | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[]; readonly description?: string }
+  | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[]; readonly description?: string; readonly free?: boolean }
   | { readonly kind: 'bool'; readonly default: boolean; readonly description?: string };
 
 export type ParamSchema = Readonly<Record<string, ParamSpec>>;
@@ -25,6 +25,14 @@ export function float(defaultValue: number, options: RangeOptions) {
 export function choice(defaultValue: string, options: readonly string[], description?: string) {
   return { kind: 'choice', default: defaultValue, options, description } as const;
 }
+/**
+ * Free text, such as the path of a model file: any non-empty value is accepted (`--param model=PATH`). It
+ * is a choice whose only listed option is its default, so a search keeps it fixed unless --param or
+ * `--grid model=a.onnx,b.onnx` lists others.
+ */
+export function text(defaultValue: string, description?: string) {
+  return { kind: 'choice', default: defaultValue, options: [defaultValue], free: true, description } as const;
+}
 export function bool(defaultValue: boolean, description?: string) {
   return { kind: 'bool', default: defaultValue, description } as const;
 }
@@ -32,7 +40,7 @@ export function bool(defaultValue: boolean, description?: string) {
 function describeRange(spec: ParamSpec): string {
   if (spec.kind === 'int') return `an integer from ${spec.min} to ${spec.max}`;
   if (spec.kind === 'float') return `a number from ${spec.min} to ${spec.max}`;
-  if (spec.kind === 'choice') return `one of ${spec.options.join(', ')}`;
+  if (spec.kind === 'choice') return spec.free ? 'any non-empty text' : `one of ${spec.options.join(', ')}`;
   return 'true or false';
 }
 
@@ -47,7 +55,7 @@ export function parseParamValue(strategy: string, name: string, spec: ParamSpec,
     throw bad(raw);
   }
   if (spec.kind === 'choice') {
-    if (typeof raw === 'string' && spec.options.includes(raw)) return raw;
+    if (typeof raw === 'string' && (spec.free ? raw.trim() !== '' : spec.options.includes(raw))) return raw;
     throw bad(raw);
   }
   // Text is read as plain decimals only: an int is digits (10, not 1e1, 10.0 or 0x10), a float may have a

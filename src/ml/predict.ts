@@ -1,0 +1,134 @@
+/**
+ * Model predictions inside a strategy: `predictModel(path, pipeline, bars)` is synchronous, as signals()
+ * is, and runs the model batched over every bar through one onnxruntime session in a helper thread
+ * (inference-worker.ts). Predictions are cached by model hash and input fingerprint (a hash of the feature
+ * columns, which follow from the data and the pipeline), so a sweep over a strategy's other parameters runs
+ * the model once per process.
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Bars } from '../data/bars.js';
+import { UserError } from '../errors.js';
+import { workerEntry } from '../research/worker-entry.js';
+import { computeFeatures, type FeaturePipeline } from './features.js';
+import { checkModelFeatures, fileStamp, readModelInfo, type ModelInfo } from './inference.js';
+import type { PredictResponse } from './inference-worker.js';
+
+let bridge: { worker: Worker; port: MessagePort; signal: Int32Array } | undefined;
+
+function startBridge(): NonNullable<typeof bridge> {
+  const flag = new SharedArrayBuffer(4);
+  const { port1, port2 } = new MessageChannel();
+  const entry = workerEntry(import.meta.url, 'inference-worker');
+  const options = { workerData: { port: port2, flag }, transferList: [port2] };
+  // From sources (vitest, npx tsx) the thread needs tsx's hooks before its first module: registered by a
+  // one-line bootstrap (an --import in a worker's execArgv does not reach its entry module on Node 20).
+  const worker = entry.execArgv
+    ? new Worker(`import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(entry.filename)}); }).catch((e) => { ${FAIL} });`, { ...options, eval: true })
+    : new Worker(new URL(entry.filename), options);
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1, signal: new Int32Array(flag) };
+}
+
+/** A thread that cannot start answers the pending request with why, instead of leaving it waiting. */
+const FAIL = `const { workerData } = require('node:worker_threads'); workerData.port.postMessage({ error: { unexpected: String((e && e.stack) || e) } }); const s = new Int32Array(workerData.flag); Atomics.store(s, 0, 1); Atomics.notify(s, 0);`;
+
+function tsxApi(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+}
+
+/** Longest wait for one batched prediction (model load included) before giving up. */
+const TIMEOUT_MS = 10 * 60_000;
+
+function runInWorker(path: string, columns: Float64Array[]): Float64Array {
+  bridge ??= startBridge();
+  const { port, signal } = bridge;
+  Atomics.store(signal, 0, 0);
+  port.postMessage({ path, columns });
+  if (Atomics.wait(signal, 0, 0, TIMEOUT_MS) === 'timed-out') throw new UserError(`Model ${path} gave no predictions within ${TIMEOUT_MS / 60_000} minutes.`, { exitCode: 1, code: 'RRR_MODEL_RUN' });
+  const message = receiveMessageOnPort(port)?.message as PredictResponse | undefined;
+  if (!message) throw new Error('the inference thread answered without a message');
+  if ('error' in message) {
+    if ('unexpected' in message.error) throw new Error(message.error.unexpected);
+    throw new UserError(message.error.message, { code: message.error.code, exitCode: message.error.exitCode });
+  }
+  return message.predictions;
+}
+
+const infos = new Map<string, { stamp: string; info: ModelInfo }>();
+const CACHE_ENTRIES = 32;
+const cache = new Map<string, Float64Array>();
+const stats = { hits: 0, misses: 0 };
+const warned = new Set<string>();
+
+/** The model's interface, re-read only when its file changes. */
+export function modelInfo(path: string): ModelInfo {
+  const stamp = fileStamp(path);
+  const known = infos.get(path);
+  if (known && known.stamp === stamp) return known.info;
+  const info = readModelInfo(path);
+  infos.set(path, { stamp, info });
+  return info;
+}
+
+function fingerprint(columns: readonly Float64Array[]): string {
+  const h = createHash('sha1');
+  for (const c of columns) h.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+  return h.digest('hex');
+}
+
+/** How many bars a model's own training window covers (its metadata rrr.trainedFrom / rrr.trainedTo). */
+export function inSampleBars(info: ModelInfo, time: ArrayLike<number>): number {
+  const from = Date.parse(info.metadata['rrr.trainedFrom'] ?? '');
+  const to = Date.parse(info.metadata['rrr.trainedTo'] ?? '');
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return 0;
+  let count = 0;
+  for (let i = 0; i < time.length; i++) if (time[i] >= from && time[i] <= to) count++;
+  return count;
+}
+
+/**
+ * One prediction per bar of `bars` (NaN during warm-up) from the ONNX model at `path`, on the pipeline's
+ * features. Refuses a model whose input does not match the features; warns once on stderr when bars fall
+ * inside the model's training window (in-sample predictions flatter a backtest).
+ */
+export function predictModel(path: string, pipeline: FeaturePipeline, bars: Bars): Float64Array {
+  const info = modelInfo(path);
+  checkModelFeatures(info, pipeline.names);
+  const columns = computeFeatures(pipeline, bars);
+  const key = `${info.hash}:${fingerprint(columns)}`;
+  const inSample = inSampleBars(info, bars.time);
+  // Once per model and process: a live runner asks on every bar.
+  if (inSample > 0 && !warned.has(info.hash)) {
+    warned.add(info.hash);
+    process.stderr.write(
+      `Warning: ${inSample} of ${bars.length} bars fall inside model ${path}'s training window (${info.metadata['rrr.trainedFrom']} to ${info.metadata['rrr.trainedTo']}): its predictions there are in-sample.\n`,
+    );
+  }
+  const cached = cache.get(key);
+  if (cached) {
+    stats.hits++;
+    return cached;
+  }
+  stats.misses++;
+  const predictions = runInWorker(path, columns);
+  // A walk-forward asks for one slice of the data per window; a bounded cache keeps memory flat over many.
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  cache.set(key, predictions);
+  return predictions;
+}
+
+/** Cache hits (model not run) and misses (model run) in this process. */
+export function predictionCacheStats(): { hits: number; misses: number } {
+  return { ...stats };
+}
+
+export function clearPredictionCache(): void {
+  cache.clear();
+  stats.hits = 0;
+  stats.misses = 0;
+}
+
