@@ -19,7 +19,26 @@ export const searchFlags = {
   constraint: Flags.string({ description: 'prune trials unless METRIC OP NUMBER holds, e.g. "tradeCount>=30" (repeatable)', multiple: true, helpGroup: 'SEARCH' }),
   workers: Flags.string({ description: 'threads running trials [default: the number of cores]', helpGroup: 'SEARCH' }),
   yes: Flags.boolean({ description: 'run a grid above 1,000,000 trials', helpGroup: 'SEARCH' }),
+  queue: Flags.string({ description: 'run the trials on "rrr worker" processes through this Redis queue: redis://HOST[:PORT][?name=QUEUE], rediss:// for TLS; --workers then sets the trials in flight [default: the worker threads seen]', helpGroup: 'SEARCH' }),
 };
+
+/**
+ * What runs a search's trials: worker threads here (--workers), or the workers of a Redis queue (--queue),
+ * whose trials in flight are --workers when given, else the worker threads seen on the queue. `study` names
+ * the study in the queue's jobs (undefined: a new study, refused while the queue holds anyone's unfinished jobs).
+ */
+export async function searchEvaluator(
+  flags: { queue?: string; workers?: string },
+  workers: number,
+  queue: { study?: string; resumeHint?: string } = {},
+): Promise<import('../research/sweep/types.js').Evaluator & { setStudy?(study: string, resumeHint?: string): void }> {
+  if (flags.queue === undefined) {
+    const { createEvaluator } = await import('../research/sweep/index.js');
+    return createEvaluator(workers);
+  }
+  const { parseQueueUrl, QueueEvaluator } = await import('../research/queue/index.js');
+  return QueueEvaluator.open(parseQueueUrl(flags.queue), { ...queue, ...(flags.workers === undefined ? {} : { concurrency: workers }) });
+}
 
 /** A whole-number flag, refused in one sentence unless it is a whole number >= min. */
 export function wholeFlag(flag: string, text: string | undefined, min: number, accepted: string): number | undefined {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { searchFlags, searchFromFlags, wholeFlag } from './_search-flags.js';
+import { searchEvaluator, searchFlags, searchFromFlags, wholeFlag } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 /** argv without one valued flag (`--name V` or `--name=V`). */
@@ -52,15 +52,16 @@ export default class Optimize extends RrrCommand {
     let given = parsed;
     if (parsed.flags.resume !== undefined) {
       resumeId = parsed.flags.resume;
-      const extra = Object.keys(parsed.metadata.flags).filter((k) => !parsed.metadata.flags[k]?.setFromDefault && !['resume', 'db', 'wait', 'json', 'workers', 'report', 'pdf'].includes(k));
-      if (extra.length > 0) throw new UserError(`--resume continues study ${resumeId} with its own settings: remove --${extra[0]} (only --db, --wait, --json, --workers, --report and --pdf may be given with it).`);
+      const extra = Object.keys(parsed.metadata.flags).filter((k) => !parsed.metadata.flags[k]?.setFromDefault && !['resume', 'db', 'wait', 'json', 'workers', 'queue', 'report', 'pdf'].includes(k));
+      if (extra.length > 0) throw new UserError(`--resume continues study ${resumeId} with its own settings: remove --${extra[0]} (only --db, --wait, --json, --workers, --queue, --report and --pdf may be given with it).`);
       const { withStore } = await import('../data/store.js');
       const { getStudy } = await import('../research/optimize/study-store.js');
       const study = await withStore(db, { readOnly: true }, (store) => getStudy(store, resumeId!));
       // What to write is this invocation's choice, not the study's: the recorded --report and --pdf are dropped.
       let command = withoutFlag(withoutFlag(study.header.command, 'report'), 'pdf');
       const typed: string[] = [];
-      for (const name of ['workers', 'report', 'pdf'] as const) {
+      // Where trials run (--workers, --queue) is this invocation's choice too; a recorded --queue is never there.
+      for (const name of ['workers', 'queue', 'report', 'pdf'] as const) {
         const value = parsed.flags[name];
         if (value === undefined) continue;
         command = withoutFlag(command, name);
@@ -76,7 +77,7 @@ export default class Optimize extends RrrCommand {
     const { summarizeSearch, SHOWN_METRICS } = await import('../research/optimize/summary.js');
     const { parseShard, writeTrialsParquet } = await import('../research/optimize/shards.js');
     const { prepareBacktest } = await import('../research/backtest-job.js');
-    const { createEvaluator, toSharedBars } = await import('../research/sweep/index.js');
+    const { toSharedBars } = await import('../research/sweep/index.js');
     const { checkGridSize } = await import('../research/search/index.js');
     const { MAX_SPLITS } = await import('../research/overfitting/pbo.js');
     const { formatTime } = await import('../data/time.js');
@@ -124,39 +125,50 @@ export default class Optimize extends RrrCommand {
       to: formatTime(prepared.series[0].time[bars - 1]),
       dataFingerprint: prepared.dataFingerprint,
     };
-    const evaluator = await createEvaluator(workers);
-    // Workers read the bars in shared memory: moved there once, so there is one copy whatever the worker count.
-    if (evaluator.concurrency > 1) prepared.series = toSharedBars(prepared.series);
+    // A queue's jobs name their study by its id and store; a new study is named once the store gives its id.
+    const queueStudy = (id: string) => `study ${id} in ${db}`;
+    const evaluator = await searchEvaluator(flags, workers, resumeId === undefined ? {} : { study: queueStudy(resumeId), resumeHint: `rrr optimize --resume ${resumeId}` });
+    // Threads read the bars in shared memory: moved there once, so there is one copy whatever the thread count.
+    if (flags.queue === undefined && evaluator.concurrency > 1) prepared.series = toSharedBars(prepared.series);
     const { StudyRecorder } = await import('../research/optimize/study-store.js');
     let recorder: import('../research/optimize/study-store.js').StudyRecorder;
     let done: import('../research/optimize/types.js').FinishedTrial[] = [];
-    const batchSize = defaultBatchSize(method, evaluator.concurrency);
+    const { queueSearchBatch } = await import('../research/queue/index.js');
+    const batchSize = flags.queue === undefined ? defaultBatchSize(method, evaluator.concurrency) : queueSearchBatch(method, evaluator.concurrency);
     let studyBatch = batchSize;
-    if (resumeId !== undefined) {
-      const resumed = await StudyRecorder.resume(db, resumeId, prepared.dataFingerprint);
-      recorder = resumed.recorder;
-      done = resumed.trials;
-      // TPE's proposals depend on how trials were batched: a resumed study keeps the batch size it began with.
-      studyBatch = Number(resumed.header.settings.batchSize ?? batchSize);
-    } else {
-      recorder = await StudyRecorder.create(db, {
-        ...studied,
-        source: options.files?.length ? options.files.join(', ') : 'store',
-        method,
-        seed: seed ?? 42,
-        ...(count === undefined ? {} : { trials: count }),
-        direction,
-        objective,
-        constraints: constraints.map((c) => c.text),
-        space,
-        fixedParams: fixed,
-        // Shards compare settings to be merged: the batch size (from each machine's cores) is kept for TPE only.
-        settings: { flags: settings, ...(method === 'tpe' ? { batchSize } : {}) },
-        ...(shard ? { shard } : {}),
-        pboSplits,
-        command: this.argv,
-      });
+    // The evaluator holds threads or a Redis connection: released if the study cannot be opened.
+    try {
+      if (resumeId !== undefined) {
+        const resumed = await StudyRecorder.resume(db, resumeId, prepared.dataFingerprint);
+        recorder = resumed.recorder;
+        done = resumed.trials;
+        // TPE's proposals depend on how trials were batched: a resumed study keeps the batch size it began with.
+        studyBatch = Number(resumed.header.settings.batchSize ?? batchSize);
+      } else {
+        recorder = await StudyRecorder.create(db, {
+          ...studied,
+          source: options.files?.length ? options.files.join(', ') : 'store',
+          method,
+          seed: seed ?? 42,
+          ...(count === undefined ? {} : { trials: count }),
+          direction,
+          objective,
+          constraints: constraints.map((c) => c.text),
+          space,
+          fixedParams: fixed,
+          // Shards compare settings to be merged: the batch size (from each machine's cores) is kept for TPE only.
+          settings: { flags: settings, ...(method === 'tpe' ? { batchSize } : {}) },
+          ...(shard ? { shard } : {}),
+          pboSplits,
+          // Without --queue: where trials ran is no setting of the study, and its URL may hold a password.
+          command: withoutFlag(this.argv, 'queue'),
+        });
+      }
+    } catch (error) {
+      await evaluator.close();
+      throw error;
     }
+    evaluator.setStudy?.(queueStudy(recorder.id), `rrr optimize --resume ${recorder.id}`);
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { searchFlags, searchFromFlags } from './_search-flags.js';
+import { searchEvaluator, searchFlags, searchFromFlags } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 export default class Walkforward extends RrrCommand {
@@ -34,7 +34,7 @@ export default class Walkforward extends RrrCommand {
     const { flags } = await this.parse(Walkforward);
     const { UserError } = await import('../errors.js');
     const { prepareBacktest } = await import('../research/backtest-job.js');
-    const { createEvaluator, toSharedBars } = await import('../research/sweep/index.js');
+    const { toSharedBars } = await import('../research/sweep/index.js');
     const { parseWindowLength, walkForwardWindows, runWalkForward, summarizeWalkForward } = await import('../research/walkforward/index.js');
     const { renderWalkForward } = await import('../report/walkforward.js');
 
@@ -58,9 +58,15 @@ export default class Walkforward extends RrrCommand {
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
-    const evaluator = await createEvaluator(workers);
-    // Workers read the bars in shared memory: moved there once, so there is one copy whatever the worker count.
-    if (evaluator.concurrency > 1) prepared.series = toSharedBars(prepared.series);
+    const { hostname } = await import('node:os');
+    // On a queue, each window's trials are its jobs; the jobs name this run (a walk-forward is not a stored study).
+    const evaluator = await searchEvaluator(flags, workers, { study: `walk-forward ${hostname()}:${process.pid}` });
+    if (flags.queue !== undefined) {
+      const { queueSearchBatch } = await import('../research/queue/index.js');
+      search.batchSize = queueSearchBatch(search.method, evaluator.concurrency);
+    }
+    // Threads read the bars in shared memory: moved there once, so there is one copy whatever the thread count.
+    if (flags.queue === undefined && evaluator.concurrency > 1) prepared.series = toSharedBars(prepared.series);
     const started = Date.now();
     let lastProgress = 0;
     let trialsBefore = 0;
