@@ -43,7 +43,7 @@ export type { AdxResult, AroonResult, IchimokuResult, SuperTrendResult } from '.
 // Strategies
 export { defineStrategy, strategyParams, assetCount } from './strategies/define.js';
 export type { Strategy, AnyStrategy, StrategyContext } from './strategies/define.js';
-export { int, float, choice, bool, resolveParams } from './strategies/params.js';
+export { int, float, choice, bool, text, resolveParams } from './strategies/params.js';
 export type { ParamSpec, ParamSchema, ParamValues } from './strategies/params.js';
 export { crossSignals, onsets } from './strategies/signals.js';
 export { BUILTIN_STRATEGIES, builtinStrategy, resolveStrategy } from './strategies/registry.js';
@@ -167,3 +167,76 @@ export { toDataFrame, frameFromColumns, columnsOf, tradeColumns, orderColumns, b
 export type { Columns, DataFrame, FrameOptions } from './report/dataframe.js';
 export { DEMO_SERIES, DEMO_TIMEFRAME, demoPath, importDemo } from './data/demo.js';
 export { runNotebook } from './notebook/run.js';
+
+// Paper and live trading (docs/live.md): the runner, brokers, risk guard, journal, the local exchange
+export type { OrderSide, OrderType, OrderState, OrderRequest, Fill, OrderStatus, AccountSnapshot, RiskState, RiskDecision, LiveBar, JournalEntry, RunConfig, MarketInfo, Broker, Feed } from './live/types.js';
+export { Runner } from './live/runner.js';
+export type { RunnerOptions, RunSummary, JournalSink } from './live/runner.js';
+export type { Execution } from './live/execution.js';
+export { PaperBroker } from './live/paper-broker.js';
+export { ExchangeExecution } from './live/exchange-execution.js';
+export { BarHistory } from './live/history.js';
+export { ReplayFeed } from './live/replay-feed.js';
+export type { ReplayOptions } from './live/replay-feed.js';
+export { paperRunner, refuseForLive } from './live/paper-run.js';
+export type { PaperRunSpec, PaperRunnerOptions } from './live/paper-run.js';
+export { runParity } from './live/parity.js';
+export type { ParityResult, ParityFill } from './live/parity.js';
+export { runPaperSession, KILL_FILE } from './live/session.js';
+export type { PaperSessionOptions, PaperSessionResult, PaperJob } from './live/session.js';
+export { runExchangeSession } from './live/exchange-session.js';
+export type { ExchangeSessionOptions, ExchangeSessionResult } from './live/exchange-session.js';
+export { ReplayingSink } from './live/replay-journal.js';
+export { applyOrderEvent, trackOrder, fillEvent, orderStatus, isTerminal, ORDER_TRANSITIONS, OrderEventError } from './live/orders.js';
+export type { OrderEvent, OrderEventType, TrackedOrder } from './live/orders.js';
+export { RiskGuard } from './live/risk-guard.js';
+export type { RiskAction, RiskUpdate, RiskCheckContext, RiskGuardSnapshot } from './live/risk-guard.js';
+export { parseRiskConfig, riskConfigFromJson, describeRiskConfig, parseRiskLength, describeRiskLength } from './live/risk-config.js';
+export type { RiskConfig, RiskLength, LossLimit, RiskFlagText } from './live/risk-config.js';
+export { preTradeCheck, preTradeDecision, roundToStep } from './live/pre-trade.js';
+export type { MarketFilters, PreTradeResult, PreTradeOptions } from './live/pre-trade.js';
+export { createRunFolder, findRunFolder, listRuns as listLiveRuns, latestRun, liveBase } from './live/run-folder.js';
+export type { RunFolder, RunMode } from './live/run-folder.js';
+export { Journal, readJournal, runOwner, processAlive, JOURNAL_FILE, OWNER_FILE } from './live/journal.js';
+export type { JournalContents, JournalOpenResult } from './live/journal.js';
+export { RunStateBuilder, publicConfig } from './live/run-state.js';
+export type { RunStatus, StatusOrder, StatusPosition } from './live/run-state.js';
+export { startStatusServer, queryRun, loadRunStatus, renderMetrics, healthOf } from './live/status-server.js';
+export type { StatusServer, Health, Endpoint } from './live/status-server.js';
+export { loadKeys, requireKeys, redactor, keysRedactor } from './live/keys.js';
+export type { ApiKeys } from './live/keys.js';
+export { liveGate, passLiveGate } from './live/live-gate.js';
+export type { LiveGateInput, LiveGateDecision } from './live/live-gate.js';
+export { ExchangeFeed } from './live/exchange-feed.js';
+export type { ExchangeFeedOptions } from './live/exchange-feed.js';
+export { ExchangeBroker } from './live/exchange-broker.js';
+export type { ExchangeBrokerOptions } from './live/exchange-broker.js';
+export { createExchange, callExchange, loadMarkets, findMarket, marketInfo, checkTimeframe, redirectApiUrls, parseExchangeUrl } from './exchange/client.js';
+export type { ExchangeOptions } from './exchange/client.js';
+export { ExchangeFailure, exchangeFailure } from './exchange/errors.js';
+export type { ExchangeErrorKind } from './exchange/errors.js';
+export { withRetry, backoffDelay } from './exchange/retry.js';
+export type { RetryOptions } from './exchange/retry.js';
+export { startEmulator, parseMarketSymbol, BINANCE_INTERVALS, deriveFilters, DEFAULT_API_KEY, DEFAULT_SECRET } from './exchange/emulator/index.js';
+export type { Emulator, EmulatorOptions, EmulatorState, FaultSpec, SymbolFilters } from './exchange/emulator/index.js';
+
+// Market data from exchanges and vendors (rrr data fetch, crosscheck, update)
+export { fetchBars, fetchRange, plannedWindows, DEFAULT_CHUNK_BARS } from './fetch/pipeline.js';
+export { PolygonSource, polygonKeyFromEnv } from './fetch/polygon.js';
+export { CcxtSource } from './fetch/ccxt.js';
+export { createSources, parseSourceList, VENDORS } from './fetch/sources.js';
+export { compareBars, collectBars, DEFAULT_TOLERANCE } from './fetch/crosscheck.js';
+export { provenanceOf, fetchedSeries } from './fetch/provenance.js';
+export { updateSeries } from './fetch/update.js';
+export type { BarSource, BarPage } from './fetch/types.js';
+export type { FetchOptions, FetchResult } from './fetch/pipeline.js';
+export type { CrosscheckReport } from './fetch/crosscheck.js';
+export type { SourceSpan, SourceRef } from './fetch/provenance.js';
+
+// Models inside strategies (docs/ml.md): features, labels, training, ONNX export and inference, drift
+export { featurePipeline, parseFeature, computeFeatures, latestFeatures, toMatrix, fitNormalization, normalize, parseLabels, computeLabels, forwardReturn, tripleBarrier, labelName, accuracy, auc, informationCoefficient, trainModel, scoreModel, defaultTask, MODEL_KINDS, exportOnnx, encodeModel, decodeModel, openSession, readModelInfo, checkModelFeatures, modelFeatures, predictModel, predictionCacheStats, clearPredictionCache, inSampleBars, defineModelStrategy, strategyFeatures, populationStabilityIndex, kolmogorovSmirnov, featureDrift, featureProfile, checkModelAge, buildDataset, writeDataset, readDataset, trainOnDataset, labelHorizon } from './ml/index.js';
+export type { FeatureDef, FeaturePipeline, Normalization, LabelSpec, LabelColumn, ModelKind, Task, TrainedModel, ModelParams, TrainOptions, ModelSpec, GraphSpec, NodeSpec, TensorSpec, ValueSpec, DecodedModel, OnnxSession, ModelInfo, ModelStrategy, DriftReport, FeatureDrift, DriftThresholds, FeatureProfile, Dataset, LoadedDataset, TrainingResult, WindowScore } from './ml/index.js';
+
+// Sweeps on several machines (docs/scaling.md): BullMQ on Redis
+export { parseQueueUrl, redactUrl, QueueEvaluator, startWorker, queueStatus, queueSearchBatch } from './research/queue/index.js';
+export type { RedisTarget, QueueEvaluatorOptions, RunningWorker, WorkerOptions, QueueStatus, WorkerInfo } from './research/queue/index.js';
