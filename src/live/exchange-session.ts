@@ -109,6 +109,7 @@ export async function runExchangeSession(o: ExchangeSessionOptions): Promise<Exc
         sim: { ...(o.job.sim ?? {}), ...(o.job.size === undefined ? {} : { size: o.job.size }) }, risk: { ...(o.risk ?? {}) },
       },
     });
+    journal.sync();
     let execution: Execution;
     let runner: Runner | undefined;
     if (o.mode === 'live') {

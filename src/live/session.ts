@@ -122,6 +122,8 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   try {
     if (o.resume === undefined) write({ kind: 'start', time: Date.now(), runId, config: configOf(job, risk, speed, prepared.symbols[0], prepared.timeframe) });
     else write({ kind: 'resume', time: Date.now(), pid: process.pid });
+    // A run whose start is not on disk could not be resumed: the one entry worth an fsync of its own.
+    journal.sync();
     const replaying = new ReplayingSink(previous, { append: write, flush: () => journal.flush(), sync: () => journal.sync() }, runId);
     const journaled = replaying.journaledBars();
     if (journaled.length > bars.length) throw new UserError(`Run ${runId} journaled ${journaled.length} bars but the data now has ${bars.length}: the data changed since the run started.`, { code: 'RRR_RESUME_MISMATCH', exitCode: 1 });
