@@ -2,6 +2,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { BacktestJobOptions } from '../research/backtest-job.js';
+import { strategySetup } from '../strategies/backtest.js';
 import { barAt } from './history.js';
 import { Journal, readJournal } from './journal.js';
 import { paperRunner, refuseForLive } from './paper-run.js';
@@ -107,6 +108,8 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   const prepared = await prepareBacktest(job);
   refuseForLive(prepared.strategy, prepared.sim, prepared.optionName);
   const bars = prepared.series[0];
+  // As rrr backtest: too few bars for the strategy's warmup is refused, not replayed without a signal.
+  strategySetup({ strategy: prepared.strategy, params: job.params, sim: prepared.sim, periodsPerYear: prepared.periodsPerYear, source: prepared.source, optionName: prepared.optionName }, bars.length);
   run ??= createRunFolder(base, 'paper');
   const { runId, folder } = run;
   const { journal } = Journal.open(folder);

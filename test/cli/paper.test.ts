@@ -155,6 +155,7 @@ export default defineStrategy({ name: 'peek', params: {}, warmup: () => 1,
       [['paper', '--data', DEMO], /^Error: rrr paper needs --strategy \(with --symbol or --data\), or --resume RUN_ID\.\n$/, 2],
       [['paper', '--resume', 'paper-1', '--strategy', 'sma-cross'], /^Error: --resume continues a run with its own strategy, data, settings and limits: remove --strategy\.\n$/, 2],
       [['paper', '--strategy', 'sma-cross', '--data', DEMO, '--max-drawdown', '20'], /--max-drawdown/, 2],
+      [['paper', '--strategy', 'sma-cross', '--data', DEMO, '--param', 'slow=500', '--from', '2024-06-01'], /^Error: sma-cross needs 500 bars before its first signal \(fast=10, slow=500\) but the data has \d+: choose a longer range or shorter windows\.\n$/, 1],
     ];
     for (const [args, message, code] of cases) {
       const r = rrr(args, { cwd: dir });
