@@ -153,7 +153,7 @@ export class PaperBroker implements Execution {
       this.newFills.push(fill);
       const status = this.statuses.get(id)!;
       this.update({ ...status, state: 'filled', filled: fill.amount, remaining: 0, averagePrice: fill.price });
-      if (reason === REASON_ENTRY) this.placeProtective(side, log.bar[k], time);
+      if (reason === REASON_ENTRY) this.placeProtective(side, log.bar[k]);
       else this.cancelProtective(id);
     }
   }
@@ -176,7 +176,7 @@ export class PaperBroker implements Execution {
     return id;
   }
 
-  private placeProtective(entrySide: 'buy' | 'sell', bar: number, _time: number): void {
+  private placeProtective(entrySide: 'buy' | 'sell', bar: number): void {
     const book = this.book;
     const side = entrySide === 'buy' ? 'sell' : 'buy';
     const amount = Math.abs(book.pos);

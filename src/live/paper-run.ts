@@ -1,4 +1,3 @@
-import type { Bars } from '../data/bars.js';
 import { UserError } from '../errors.js';
 import { resolveSimOptions } from '../engine/options.js';
 import type { SimOptions } from '../engine/types.js';
@@ -72,4 +71,3 @@ export function paperRunner(spec: PaperRunSpec, feed: Feed, journal: JournalSink
   });
 }
 
-export type { Bars };

@@ -33,14 +33,15 @@ export async function runAndKill(cwd: string, args: string[], journal: string, d
 const DEMO = resolve('datasets/demo-a_1d.csv');
 
 /** What a run did, times aside (each session writes its own start, resume and stop times). */
-function trading(file: string): string[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
+export function tradingEntries(lines: readonly string[]): string[] {
+  return lines
     .filter(Boolean)
     .map((l) => JSON.parse(l) as JournalEntry)
     .filter((e) => e.kind !== 'start' && e.kind !== 'resume' && e.kind !== 'stop' && e.kind !== 'note')
     .map((e) => JSON.stringify(e));
 }
+
+const trading = (file: string) => tradingEntries(readFileSync(file, 'utf8').split('\n'));
 
 /**
  * A paper run of demo bars (a year by default) killed with SIGKILL `kills` times at seeded random moments, resumed after

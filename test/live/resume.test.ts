@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Mulberry32 } from '../../src/stats/mulberry32.js';
 import { runPaperSession, type PaperJob } from '../../src/live/session.js';
 import type { JournalEntry } from '../../src/live/types.js';
+import { tradingEntries } from '../helpers/kill.js';
 
 const job = (db: string): PaperJob => ({
   strategy: 'sma-cross',
@@ -19,14 +20,6 @@ function journalLines(folder: string): string[] {
   return readFileSync(join(folder, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
 }
 
-/** What a run did, times aside (a resumed session writes its own resume and stop times). */
-function trading(lines: string[]): string[] {
-  return lines
-    .map((l) => JSON.parse(l) as JournalEntry)
-    .filter((e) => e.kind !== 'start' && e.kind !== 'resume' && e.kind !== 'stop' && e.kind !== 'note')
-    .map((e) => JSON.stringify(e));
-}
-
 describe('a paper run resumed after a crash at any point equals an uninterrupted run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rrr-resume-'));
   const db = join(dir, '.rrr', 'rrr.duckdb');
@@ -35,7 +28,7 @@ describe('a paper run resumed after a crash at any point equals an uninterrupted
     const whole = await runPaperSession({ db, job: job(db) });
     expect(whole.stoppedBy).toBe('end-of-feed');
     const full = readFileSync(join(whole.folder, 'journal.jsonl'));
-    const reference = trading(journalLines(whole.folder));
+    const reference = tradingEntries(journalLines(whole.folder));
     const fills = reference.filter((l) => l.includes('"kind":"fill"')).length;
     expect(fills).toBeGreaterThan(10);
 
@@ -51,7 +44,7 @@ describe('a paper run resumed after a crash at any point equals an uninterrupted
       writeFileSync(join(folder, 'journal.jsonl'), full.subarray(0, cut));
       const resumed = await runPaperSession({ db: store, resume: whole.runId });
       expect(resumed.stoppedBy).toBe('end-of-feed');
-      const got = trading(journalLines(folder));
+      const got = tradingEntries(journalLines(folder));
       expect(got.length, `cut at byte ${cut}`).toBe(reference.length);
       expect(got, `cut at byte ${cut}`).toEqual(reference);
       const ids = got.filter((l) => l.includes('"kind":"fill"')).map((l) => (JSON.parse(l) as Extract<JournalEntry, { kind: 'fill' }>).fill.fillId);
