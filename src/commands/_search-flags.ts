@@ -22,6 +22,11 @@ export const searchFlags = {
   queue: Flags.string({ description: 'run the trials on "rrr worker" processes through this Redis queue: redis://HOST[:PORT][?name=QUEUE], rediss:// for TLS; --workers then sets the trials in flight [default: the worker threads seen]', helpGroup: 'SEARCH' }),
 };
 
+/** Not progress: a study that cannot go on until the user starts a worker says so whatever the output. */
+export function printQueueWait(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 /**
  * What runs a search's trials: worker threads here (--workers), or the workers of a Redis queue (--queue),
  * whose trials in flight are --workers when given, else the worker threads seen on the queue. `study` names
@@ -37,7 +42,7 @@ export async function searchEvaluator(
     return createEvaluator(workers);
   }
   const { parseQueueUrl, QueueEvaluator } = await import('../research/queue/index.js');
-  return QueueEvaluator.open(parseQueueUrl(flags.queue), { ...queue, ...(flags.workers === undefined ? {} : { concurrency: workers }) });
+  return QueueEvaluator.open(parseQueueUrl(flags.queue), { ...queue, onWait: printQueueWait, ...(flags.workers === undefined ? {} : { concurrency: workers }) });
 }
 
 /** A whole-number flag, refused in one sentence unless it is a whole number >= min. */

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags, type Interfaces } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
@@ -30,7 +30,8 @@ export default class MonteCarlo extends RrrCommand {
     method: Flags.string({ description: 'permute (trade order), bootstrap (trades), returns (per-bar, iid) or block (per-bar, stationary block bootstrap)', default: 'bootstrap', helpGroup: 'MONTE CARLO' }),
     seed: Flags.string({ description: 'seed of the random paths (a whole number)', default: '42', helpGroup: 'MONTE CARLO' }),
     ruin: Flags.string({ description: 'ruin level: equity at or below this fraction of the starting cash, above 0 and below 1', default: '0.5', helpGroup: 'MONTE CARLO' }),
-    workers: Flags.string({ description: 'worker threads to split the paths over; the same seed gives the same result for any count', default: '1', helpGroup: 'MONTE CARLO' }),
+    workers: Flags.string({ description: 'worker threads to split the paths over [default: 1]; with --queue, the batches the paths are cut into [default: 4 per worker thread seen]; the same seed gives the same result for any count', helpGroup: 'MONTE CARLO' }),
+    queue: Flags.string({ description: 'run the paths on "rrr worker" processes through this Redis queue: redis://HOST[:PORT][?name=QUEUE], rediss:// for TLS', helpGroup: 'MONTE CARLO' }),
     'block-length': Flags.string({ description: 'mean block length in bars for --method block, 1 or more [default: automatic]', helpGroup: 'MONTE CARLO' }),
     ...reportFlags,
   };
@@ -39,8 +40,6 @@ export default class MonteCarlo extends RrrCommand {
     const { flags, raw } = await this.parse(MonteCarlo);
     const { UserError, closest } = await import('../errors.js');
     const { MONTE_CARLO_METHODS } = await import('../research/montecarlo/montecarlo.js');
-    const { monteCarloJob } = await import('../research/montecarlo/job.js');
-    const { renderMonteCarlo, monteCarloJson } = await import('../report/montecarlo.js');
 
     const method = flags.method as (typeof MONTE_CARLO_METHODS)[number];
     if (!MONTE_CARLO_METHODS.includes(method)) {
@@ -68,29 +67,47 @@ export default class MonteCarlo extends RrrCommand {
       }
     }
 
-    const workers = Number(flags.workers);
-    if (!(/^\s*\d+\s*$/.test(flags.workers) && workers >= 1 && workers <= MAX_WORKERS)) {
+    const workers = Number(flags.workers ?? '1');
+    if (flags.queue === undefined && !(/^\s*\d+\s*$/.test(flags.workers ?? '1') && workers >= 1 && workers <= MAX_WORKERS)) {
       throw new UserError(`--workers "${flags.workers}" is not valid: give a whole number of threads from 1 to ${MAX_WORKERS}.`, { code: 'RRR_BAD_WORKERS' });
     }
+    const { wholeFlag, printQueueWait } = await import('./_search-flags.js');
+    // On a queue, --workers is how many batches the paths are cut into (any count gives the same result).
+    const batches = flags.queue === undefined ? undefined : wholeFlag('workers', flags.workers, 1, 'a whole number of batches to cut the paths into, 1 or more');
+    const target = flags.queue === undefined ? undefined : (await import('../research/queue/url.js')).parseQueueUrl(flags.queue);
 
-    await checkReportFlags(flags);
-
-    const db = this.dbPath(flags.db);
-    const common = { db, method, runs, seed, ruinLevel: ruin, blockLength, workers };
-    let job;
     if (flags.run !== undefined) {
       // Defaults are not "given": only flags the user typed conflict with the recorded run's settings.
       const typed = [...new Set(raw.filter((t) => t.type === 'flag' && BACKTEST_FLAG_NAMES.includes(t.flag)).map((t) => `--${(t as { flag: string }).flag}`))];
       if (typed.length > 0) {
         throw new UserError(`--run re-runs the recorded run with its own settings: remove ${typed.join(', ')}, or drop --run and give the backtest's flags.`, { code: 'RRR_RUN_WITH_FLAGS' });
       }
+    } else if (flags.strategy === undefined) {
+      throw new UserError('Say which backtest to resample: --run RUN_ID (see rrr runs list) or --strategy with the flags of rrr backtest.', { code: 'RRR_MISSING_FLAG' });
+    }
+    await checkReportFlags(flags);
+
+    const db = this.dbPath(flags.db);
+    // Opened before the backtest: an unreachable Redis or a busy queue is refused at once.
+    const { hostname } = await import('node:os');
+    const queue = target === undefined ? undefined : await (await import('../research/queue/montecarlo-jobs.js')).openMonteCarloQueue(target, { study: `montecarlo ${hostname()}:${process.pid}`, onWait: printQueueWait, ...(batches === undefined ? {} : { batches }) });
+    try {
+      return await this.study(flags, { db, method, runs, seed, ruinLevel: ruin, blockLength, workers, ...(queue ? { runPaths: queue.run } : {}) });
+    } finally {
+      await queue?.close();
+    }
+  }
+
+  private async study(flags: Interfaces.InferredFlags<typeof MonteCarlo.flags>, common: Omit<import('../research/montecarlo/job.js').MonteCarloJobOptions, 'run' | 'backtest'>) {
+    const { monteCarloJob } = await import('../research/montecarlo/job.js');
+    const { renderMonteCarlo, monteCarloJson } = await import('../report/montecarlo.js');
+    const { runs } = common;
+    let job;
+    if (flags.run !== undefined) {
       this.progress(`Re-running run ${flags.run} and drawing ${runs} paths...`);
       job = await monteCarloJob({ ...common, run: flags.run });
     } else {
-      if (flags.strategy === undefined) {
-        throw new UserError('Say which backtest to resample: --run RUN_ID (see rrr runs list) or --strategy with the flags of rrr backtest.', { code: 'RRR_MISSING_FLAG' });
-      }
-      const backtest = await backtestOptionsFromFlags(flags, db);
+      const backtest = await backtestOptionsFromFlags(flags, common.db);
       this.progress(`Backtesting ${flags.strategy} and drawing ${runs} paths...`);
       job = await monteCarloJob({ ...common, backtest });
     }

@@ -3,10 +3,11 @@ import { RrrCommand } from './_base.js';
 
 export default class WorkerCommand extends RrrCommand {
   static override enableJsonFlag = false;
-  static override summary = 'Run sweep trials from a Redis queue (BullMQ) until stopped: the worker side of optimize/walkforward --queue.';
+  static override summary = 'Run sweep trials and Monte Carlo paths from a Redis queue (BullMQ) until stopped: the worker side of optimize, walkforward and montecarlo --queue.';
   static override description =
     'Each thread takes one batch of trials at a time, checks that it was published by the same rrr version with the same strategy code as here ' +
     '(strategies load locally, by built-in name or from the same file path; no code travels through the queue), and runs it. ' +
+    'A batch it must not run (fingerprint mismatch) goes back to the queue for a matching worker: it says why once per study on stderr and takes no more of that study\'s batches. ' +
     'SIGTERM or Ctrl-C finishes the batches in hand, then exits. A killed worker\'s batch is run again by another worker after about twice --stall-interval.';
   static override examples = [
     '<%= config.bin %> worker --queue redis://127.0.0.1:6379',

@@ -6,36 +6,24 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { withStore } from '../../src/data/store.js';
 import { getStudy } from '../../src/research/optimize/study-store.js';
 import { parseQueueUrl, queueStatus } from '../../src/research/queue/index.js';
 import { rrr, tempDir } from '../helpers/cli.js';
-import { comparableSummary, describeRedis, slowStrategyFile, spawnRrr, spawnWorker, startRedis, stopProcess, waitUntil, type Spawned, type TestRedis } from '../helpers/redis.js';
+import { comparableSummary, describeRedis, slowStrategyFile, redisForTests, stopProcess, trackedProcesses, waitUntil, workersSeen } from '../helpers/redis.js';
 
 const DATA = resolve('datasets/demo-a_1d.csv');
 const dir = tempDir('rrr-queue-faults-');
 const SLOW = slowStrategyFile(dir);
-const spawned: Spawned[] = [];
-const worker = (url: string) => {
-  const w = spawnWorker(url);
-  spawned.push(w);
-  return w;
-};
-const workersSeen = async (url: string) => (await queueStatus(parseQueueUrl(url))).workers.length;
+const processes = trackedProcesses();
+const worker = processes.worker;
 
 describeRedis('queue faults', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis({ appendonly: true });
-  });
-  afterAll(async () => {
-    await Promise.all(spawned.map((c) => stopProcess(c, 'SIGKILL')));
-    await redis?.close();
-  });
+  const bed = redisForTests(processes, { appendonly: true });
 
   it('the coordinator killed and resumed with --resume: finished trials are not repeated, the study equals an uninterrupted one', async () => {
-    const url = `${redis.url}?name=resume`;
+    const url = `${bed.redis.url}?name=resume`;
     const db = join(dir, 'resume.duckdb');
     const journal = `${db}.studies/s1.jsonl`;
     const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length - 2 : 0);
@@ -43,8 +31,7 @@ describeRedis('queue faults', () => {
     const a = worker(url);
     const b = worker(url);
     await waitUntil('both workers are seen', async () => (await workersSeen(url)) === 2);
-    const coordinator = spawnRrr(['optimize', ...search, '--queue', url, '--db', db, '--json']);
-    spawned.push(coordinator);
+    const coordinator = processes.spawn(['optimize', ...search, '--queue', url, '--db', db, '--json']);
     await waitUntil('some trials are journaled', () => lines() >= 4 || coordinator.exitCode !== null);
     coordinator.kill('SIGKILL');
     await coordinator.exited;
@@ -64,17 +51,16 @@ describeRedis('queue faults', () => {
   }, 120_000);
 
   it('Redis killed and restarted during a study (append-only persistence): the study completes with the same results', async () => {
-    const url = `${redis.url}?name=restart`;
+    const url = `${bed.redis.url}?name=restart`;
     const search = ['--strategy', SLOW, '--data', DATA, '--grid', 'fast=5:40:5', '--grid', 'slow=45:150:15', '--pbo-splits', '0'];
     const a = worker(url);
     const b = worker(url);
     await waitUntil('both workers are seen', async () => (await workersSeen(url)) === 2);
-    const coordinator = spawnRrr(['optimize', ...search, '--queue', url, '--db', join(dir, 'restart.duckdb'), '--json']);
-    spawned.push(coordinator);
+    const coordinator = processes.spawn(['optimize', ...search, '--queue', url, '--db', join(dir, 'restart.duckdb'), '--json']);
     await waitUntil('a batch is done', async () => (await queueStatus(parseQueueUrl(url))).jobs.done > 0);
-    await redis.stop(true);
+    await bed.redis.stop(true);
     await new Promise((r) => setTimeout(r, 500));
-    await redis.restart();
+    await bed.redis.restart();
     expect(await coordinator.exited, coordinator.log()).toBe(0);
     const reference = rrr(['optimize', ...search, '--workers', '1', '--db', join(dir, 'restart-ref.duckdb'), '--json']);
     expect(reference.status, reference.stderr).toBe(0);

@@ -4,36 +4,24 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { withStore } from '../../src/data/store.js';
 import { getStudy } from '../../src/research/optimize/study-store.js';
 import { parseQueueUrl, queueStatus } from '../../src/research/queue/index.js';
 import { rrr, tempDir } from '../helpers/cli.js';
-import { comparableSummary, describeRedis, freePort, slowStrategyFile, spawnRrr, spawnWorker, startRedis, stopProcess, waitUntil, type Spawned, type TestRedis } from '../helpers/redis.js';
+import { comparableSummary, describeRedis, freePort, slowStrategyFile, redisForTests, stopProcess, trackedProcesses, waitUntil, workersSeen } from '../helpers/redis.js';
 
 const DATA = resolve('datasets/demo-a_1d.csv');
 const dir = tempDir('rrr-queue-cli-');
 const SLOW = slowStrategyFile(dir);
-const spawned: Spawned[] = [];
-const worker = (url: string) => {
-  const w = spawnWorker(url);
-  spawned.push(w);
-  return w;
-};
-const workersSeen = async (url: string) => (await queueStatus(parseQueueUrl(url))).workers.length;
+const processes = trackedProcesses();
+const worker = processes.worker;
 
 describeRedis('rrr optimize --queue with rrr worker processes', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(spawned.map((c) => stopProcess(c, 'SIGKILL')));
-    await redis?.close();
-  });
+  const bed = redisForTests(processes);
 
   it('refuses --concurrency 0, an unreachable Redis and a URL that is not Redis, in one sentence each', async () => {
-    const zero = rrr(['worker', '--queue', redis.url, '--concurrency', '0']);
+    const zero = rrr(['worker', '--queue', bed.redis.url, '--concurrency', '0']);
     expect(zero.status).toBe(2);
     expect(zero.stderr).toBe('Error: --concurrency 0 is not valid: give a whole number of threads, 1 or more.\n');
     const port = await freePort();
@@ -47,7 +35,7 @@ describeRedis('rrr optimize --queue with rrr worker processes', () => {
   });
 
   it('2 workers give the single-process study trial for trial, and the same walk-forward; queue status shows them; SIGTERM stops them', async () => {
-    const url = `${redis.url}/0?name=two`;
+    const url = `${bed.redis.url}/0?name=two`;
     const search = ['--strategy', 'sma-cross', '--data', DATA, '--grid', 'fast=5:30:5', '--grid', 'slow=40:100:20', '--pbo-splits', '4'];
     const a = worker(url);
     const b = worker(url);
@@ -80,12 +68,11 @@ describeRedis('rrr optimize --queue with rrr worker processes', () => {
   }, 120_000);
 
   it('a worker killed with SIGKILL mid-batch: its batch is redelivered and every trial counted once', async () => {
-    const url = `${redis.url}?name=kill`;
+    const url = `${bed.redis.url}?name=kill`;
     const search = ['--strategy', SLOW, '--data', DATA, '--grid', 'fast=5:20:5', '--grid', 'slow=40:100:30', '--pbo-splits', '0'];
     const first = worker(url);
     await waitUntil('the worker is seen', async () => (await workersSeen(url)) === 1);
-    const coordinator = spawnRrr(['optimize', ...search, '--queue', url, '--db', join(dir, 'kill.duckdb'), '--json']);
-    spawned.push(coordinator);
+    const coordinator = processes.spawn(['optimize', ...search, '--queue', url, '--db', join(dir, 'kill.duckdb'), '--json']);
     await waitUntil('a batch is active', async () => (await queueStatus(parseQueueUrl(url))).jobs.active > 0);
     first.kill('SIGKILL');
     const second = worker(url);

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RespClient } from '../../src/research/queue/resp-client.js';
+import { queueStatus } from '../../src/research/queue/status.js';
 import { parseQueueUrl } from '../../src/research/queue/url.js';
 
 /** Debian's redis-server ($RRR_REDIS_SERVER to use another), or null when absent. */
@@ -127,6 +128,44 @@ export function spawnWorker(url: string): Spawned {
   return spawnRrr(['worker', '--queue', url, '--concurrency', '1', '--stall-interval', '1']);
 }
 
+/** How many `rrr worker` processes the queue at `url` sees now. */
+export async function workersSeen(url: string): Promise<number> {
+  return (await queueStatus(parseQueueUrl(url))).workers.length;
+}
+
+/**
+ * The rrr processes one test file starts, so its afterAll can kill whatever a failed test left running:
+ * `worker` and `spawn` start them, `killAll` ends them.
+ */
+export function trackedProcesses(): { worker(url: string): Spawned; spawn(args: readonly string[]): Spawned; killAll(): Promise<unknown> } {
+  const spawned: Spawned[] = [];
+  const track = (child: Spawned) => {
+    spawned.push(child);
+    return child;
+  };
+  return {
+    worker: (url) => track(spawnWorker(url)),
+    spawn: (args) => track(spawnRrr(args)),
+    killAll: () => Promise.all(spawned.map((c) => stopProcess(c, 'SIGKILL'))),
+  };
+}
+
+/**
+ * Inside a describe(): a redis-server started before its tests and, after them, the tracked processes killed
+ * and the server stopped. `redis` is set once the tests run.
+ */
+export function redisForTests(processes: { killAll(): Promise<unknown> }, options: Parameters<typeof startRedis>[0] = {}): { redis: TestRedis } {
+  const bed = {} as { redis: TestRedis };
+  beforeAll(async () => {
+    bed.redis = await startRedis(options);
+  });
+  afterAll(async () => {
+    await processes.killAll();
+    await bed.redis?.close();
+  });
+  return bed;
+}
+
 export async function stopProcess(child: Spawned, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   return child.exited;
@@ -140,25 +179,29 @@ export async function waitUntil(what: string, check: () => Promise<boolean> | bo
   }
 }
 
-/** A sma-cross slow enough (about 30 ms a trial) for a fault to land in the middle of a batch. */
-export function slowStrategyFile(dir: string): string {
-  const path = join(dir, 'slow-cross.ts');
+/** A strategy file with sma-cross's parameters whose signals are `signals` (an arrow body over bars and p). */
+export function crossStrategyFile(path: string, name: string, signals: string): string {
   writeFileSync(
     path,
     `import { crossSignals, defineStrategy, int, sma } from 'rrr-backtest';
 export default defineStrategy({
-  name: 'slow-cross',
+  name: '${name}',
   params: { fast: int(5, { min: 2, max: 60 }), slow: int(40, { min: 10, max: 200 }) },
   warmup: (p) => p.slow,
-  signals: (bars, p) => {
-    const until = Date.now() + 30;
-    while (Date.now() < until);
-    return crossSignals(sma(bars.close, p.fast), sma(bars.close, p.slow));
-  },
+  signals: (bars, p) => ${signals},
 });
 `,
   );
   return path;
+}
+
+/** A sma-cross slow enough (about 30 ms a trial) for a fault to land in the middle of a batch. */
+export function slowStrategyFile(dir: string): string {
+  return crossStrategyFile(join(dir, 'slow-cross.ts'), 'slow-cross', `{
+    const until = Date.now() + 30;
+    while (Date.now() < until);
+    return crossSignals(sma(bars.close, p.fast), sma(bars.close, p.slow));
+  }`);
 }
 
 /** An optimize --json summary without what names its own store (the winner's --db). */

@@ -14,7 +14,7 @@ import { decodeBars, encodeBars, parseQueueUrl, QueueEvaluator, queueStatus, red
 import { checkRedis, keyPrefix, redisClient } from '../../src/research/queue/connection.js';
 import { jobId, type TrialJob } from '../../src/research/queue/jobs.js';
 import { InThreadEvaluator, type SweepSpec, type TrialInput } from '../../src/research/sweep/index.js';
-import { describeRedis, freePort, startRedis, type TestRedis } from '../helpers/redis.js';
+import { describeRedis, freePort, startRedis, waitUntil, type TestRedis } from '../helpers/redis.js';
 
 const bits = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === 'number' ? `${Object.is(v, -0) ? '-0' : v}` : v instanceof Float64Array ? [...v].map(String) : v));
 
@@ -145,7 +145,7 @@ describeRedis('the queue evaluator with real workers', () => {
     expect(JSON.stringify(status)).not.toContain('hunter2');
   });
 
-  it('a worker whose strategy file differs from the coordinator\'s refuses the batch in a sentence', async () => {
+  it('a worker whose strategy file differs from the coordinator\'s puts the batch back in a sentence; a matching worker runs it', async () => {
     const file = join(dir, 'mine.ts');
     const src = (path: string) => new URL(`../../src/${path}`, import.meta.url).pathname;
     const code = (n: number) => `import { sma } from '${src('indicators/index.ts')}';
@@ -155,25 +155,38 @@ import { crossSignals } from '${src('strategies/signals.ts')}';
 export default defineStrategy({ name: 'mine', params: { n: int(${n}, { min: 1, max: 50 }) }, warmup: (p) => p.n * 2, signals: (bars, p) => crossSignals(sma(bars.close, p.n), sma(bars.close, p.n * 2)) });
 `;
     writeFileSync(file, code(5));
-    const queue = await QueueEvaluator.open(parseQueueUrl(`${redis.url}?name=files`), { study: 'study t2' });
-    let refusing: RunningWorker | undefined;
+    const url = parseQueueUrl(`${redis.url}?name=files`);
+    const waits: string[] = [];
+    const queue = await QueueEvaluator.open(url, { study: 'study t2', onWait: (m) => waits.push(m) });
+    const workers: RunningWorker[] = [];
     const refusals: string[] = [];
+    const reference = new InThreadEvaluator();
     try {
       await queue.load([bars]);
       const spec: SweepSpec = { strategy: file, sim: {}, periodsPerYear: 252, metrics: ['sharpe'], pboSplits: 0 };
+      const batch = [{ number: 0, params: { n: 5 } }, { number: 1, params: { n: 8 } }];
       // The coordinator fingerprints the file as it publishes the batch; the worker, started after, has another copy.
-      const running = queue.run(spec, { from: 0, to: 20_000 }, [{ number: 0, params: { n: 5 } }]);
-      running.catch(() => {});
+      const running = queue.run(spec, { from: 0, to: 20_000 }, batch);
       await new Promise((r) => setTimeout(r, 300));
       writeFileSync(file, code(6));
-      refusing = await startWorker(parseQueueUrl(`${redis.url}?name=files`), { concurrency: 1, stallSeconds: 5, onRefused: (m) => refusals.push(m) });
-      const error = await running.catch((e) => e);
-      expect(error).toBeInstanceOf(UserError);
-      expect(error.message).toMatch(/^Worker \S+ has a different strategy file .*mine\.ts than the coordinator \(sha256:\w+ here, sha256:\w+ there\): give the coordinator and every worker the same file\.$/);
-      expect(refusals).toEqual([error.message]);
+      workers.push(await startWorker(url, { concurrency: 1, stallSeconds: 5, onRefused: (m) => refusals.push(m) }));
+      await waitUntil('the coordinator says why it waits', () => waits.length > 0);
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toMatch(/^Worker \S+ has a different strategy file .*mine\.ts than the coordinator \(sha256:\w+ here, sha256:\w+ there\): give the coordinator and every worker the same file\.$/);
+      expect(waits).toEqual([`Waiting for a matching worker: the one worker on queue "files" at ${url.display} refuses study t2 for a fingerprint mismatch (${refusals[0].replace(/\.$/, '')}).`]);
+      // A worker started with the coordinator's copy runs the batch the first one put back.
+      writeFileSync(file, code(5));
+      workers.push(await startWorker(url, { concurrency: 1, stallSeconds: 5 }));
+      const got = await running;
+      await reference.load([bars]);
+      expect(bits(got)).toBe(bits(await reference.run(spec, { from: 0, to: 20_000 }, batch)));
+      // Two jobs of one trial each (at least two per worker thread): both ran on the matching worker.
+      expect(workers.map((w) => w.info.jobs)).toEqual([0, 2]);
+      expect(refusals).toHaveLength(1);
     } finally {
-      await refusing?.stop();
+      for (const w of workers) await w.stop();
       await queue.close();
+      await reference.close();
     }
   }, 60_000);
 

@@ -9,7 +9,7 @@ import type { BacktestResult } from '../../strategies/backtest.js';
 import type { BacktestJobOptions, PreparedBacktest } from '../backtest-job.js';
 import { barReturns, tradeReturns } from '../backtest-returns.js';
 import { backtestToAnalyse } from '../rerun.js';
-import { monteCarlo, type MonteCarloMethod, type MonteCarloResult } from './montecarlo.js';
+import { monteCarlo, type MonteCarloMethod, type MonteCarloOptions, type MonteCarloResult } from './montecarlo.js';
 import { monteCarloParallel } from './parallel.js';
 
 export interface MonteCarloJobOptions {
@@ -33,6 +33,11 @@ export interface MonteCarloJobOptions {
    * steps take well under a second in one thread, and a pool's start and the merged summary cost about that.
    */
   workers?: number;
+  /**
+   * What runs the paths instead of this machine's threads (`rrr montecarlo --queue`: the workers of a Redis
+   * queue); it must return exactly what monteCarlo returns for the whole study. `workers` is then unused.
+   */
+  runPaths?: (options: MonteCarloOptions) => Promise<MonteCarloResult>;
 }
 
 /** Which backtest was resampled. */
@@ -148,7 +153,7 @@ export async function monteCarloJob(options: MonteCarloJobOptions): Promise<Mont
       sharpeUnit: `per bar, annualized by sqrt(${prepared.periodsPerYear}) periods per year, risk-free rate 0`,
     };
   }
-  const result = await monteCarloParallel({
+  const study: MonteCarloOptions = {
     ...(usesTrades ? { trades: series } : { returns: series }),
     initialEquity: usesTrades ? backtest.result.options.cash : backtest.result.equity[0],
     method: options.method,
@@ -159,7 +164,8 @@ export async function monteCarloJob(options: MonteCarloJobOptions): Promise<Mont
     blockLength: options.blockLength,
     bandPoints: options.bandPoints,
     ...(usesTrades ? {} : { periodsPerYear: prepared.periodsPerYear }),
-  }, options.workers ?? 1);
+  };
+  const result = options.runPaths ? await options.runPaths(study) : await monteCarloParallel(study, options.workers ?? 1);
   if (prepared.riskFreeRate) {
     result.notes.push(`The run was recorded with a risk-free rate of ${prepared.riskFreeRate}; the Sharpe ratios here use 0, so they differ from its recorded Sharpe.`);
   }

@@ -14,6 +14,15 @@ export function pathSlices(runs: number, workers: number): [number, number][] {
 }
 
 /**
+ * The options every slice of a study runs with: all of them checked first (a one-path slice costs one path),
+ * and the block length fixed once for all slices. Throws UserError for bad input.
+ */
+export function sliceOptions(options: MonteCarloOptions): MonteCarloOptions {
+  const probe = monteCarlo({ ...options, pathRange: [0, 1] });
+  return { ...options, ...(probe.settings.blockLength === null ? {} : { blockLength: probe.settings.blockLength }) };
+}
+
+/**
  * monteCarlo over `workers` threads (1: in this thread). The options are checked here first, so a bad value
  * is refused before any thread starts. Throws UserError for bad input or a failed worker.
  */
@@ -21,9 +30,7 @@ export async function monteCarloParallel(options: MonteCarloOptions, workers: nu
   if (!(Number.isSafeInteger(workers) && workers >= 1)) throw new UserError(`workers must be a whole number, 1 or more, not ${workers}.`);
   if (options.pathRange !== undefined) throw new UserError('monteCarloParallel runs the whole study: leave pathRange out.');
   if (workers === 1 || options.runs === 1) return monteCarlo(options);
-  // Checks every option (a one-path slice costs one path) and fixes the block length once for all slices.
-  const probe = monteCarlo({ ...options, pathRange: [0, 1] });
-  const shared: MonteCarloOptions = { ...options, ...(probe.settings.blockLength === null ? {} : { blockLength: probe.settings.blockLength }) };
+  const shared = sliceOptions(options);
   const slices = pathSlices(options.runs, workers);
   const pool = new Piscina({ ...workerEntry(import.meta.url, 'worker'), minThreads: slices.length, maxThreads: slices.length });
   try {

@@ -1,10 +1,12 @@
 /**
- * Sweeps on BullMQ workers over Redis: the queue Evaluator a coordinator runs (optimize, walkforward), the
- * `rrr worker` loop, and what `rrr queue status` shows.
+ * Sweeps and Monte Carlo studies on BullMQ workers over Redis: the queue Evaluator a coordinator runs (optimize,
+ * walkforward), the Monte Carlo queue (montecarlo), the `rrr worker` loop, and what `rrr queue status` shows.
  */
 export { parseQueueUrl, redactUrl, type RedisTarget } from './url.js';
 export { checkRedis } from './connection.js';
+export { QueueCoordinator, type CoordinatorOptions } from './coordinator.js';
 export { QueueEvaluator, type QueueEvaluatorOptions } from './evaluator.js';
+export { openMonteCarloQueue, type MonteCarloQueue } from './montecarlo-jobs.js';
 export { startWorker, type RunningWorker, type WorkerOptions } from './run-worker.js';
 export { queueStatus, type QueueStatus } from './status.js';
 export { encodeBars, decodeBars } from './data.js';

@@ -33,7 +33,8 @@ export interface TrialJobResult {
   worker: string;
 }
 
-export function jobId(job: TrialJob): string {
+/** A job's id, for any kind of job: the hash of everything in it but the study's name. */
+export function jobId<J extends { study: string }>(job: J): string {
   const { study: _study, ...decisive } = job;
   return createHash('sha256').update(JSON.stringify(decisive)).digest('hex').slice(0, 40);
 }

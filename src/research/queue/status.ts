@@ -10,7 +10,7 @@ export interface QueueStatus {
   jobs: { waiting: number; active: number; done: number; failed: number; delayed: number };
   /** Studies with waiting or active jobs. */
   studies: string[];
-  workers: WorkerInfo[];
+  workers: (WorkerInfo & { fingerprintMismatch: string[] })[];
 }
 
 export async function queueStatus(target: RedisTarget): Promise<QueueStatus> {
@@ -36,7 +36,8 @@ export async function queueStatus(target: RedisTarget): Promise<QueueStatus> {
         delayed: counts.delayed ?? 0,
       },
       studies,
-      workers: await listWorkers(redis, keyPrefix(target)),
+      // A refusal matters while its study has batches left: those wait for other workers.
+      workers: (await listWorkers(redis, keyPrefix(target))).map((w) => ({ ...w, fingerprintMismatch: (w.refused ?? []).map((r) => r.study).filter((s) => studies.includes(s)) })),
     };
   } finally {
     await queue.close().catch(() => {});

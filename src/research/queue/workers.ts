@@ -15,7 +15,14 @@ export interface WorkerInfo {
   startedAt: string;
   /** Batches finished since it started. */
   jobs: number;
+  /**
+   * Studies whose batches it put back for a fingerprint mismatch (other rrr version or strategy code), with
+   * its sentence; the latest MAX_REFUSED. Absent from workers of rrr versions before it was added.
+   */
+  refused?: { study: string; reason: string }[];
 }
+
+export const MAX_REFUSED = 20;
 
 export const HEARTBEAT_MS = 5000;
 export const HEARTBEAT_TTL_MS = 15_000;
