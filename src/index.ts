@@ -234,9 +234,11 @@ export type { CrosscheckReport } from './fetch/crosscheck.js';
 export type { SourceSpan, SourceRef } from './fetch/provenance.js';
 
 // Models inside strategies (docs/ml.md): features, labels, training, ONNX export and inference, drift
-export { featurePipeline, parseFeature, computeFeatures, latestFeatures, toMatrix, fitNormalization, normalize, parseLabels, computeLabels, forwardReturn, tripleBarrier, labelName, accuracy, auc, informationCoefficient, trainModel, scoreModel, defaultTask, MODEL_KINDS, exportOnnx, encodeModel, decodeModel, openSession, readModelInfo, checkModelFeatures, modelFeatures, predictModel, predictionCacheStats, clearPredictionCache, inSampleBars, defineModelStrategy, strategyFeatures, populationStabilityIndex, kolmogorovSmirnov, featureDrift, featureProfile, checkModelAge, buildDataset, writeDataset, readDataset, trainOnDataset, labelHorizon } from './ml/index.js';
+export { featurePipeline, parseFeature, computeFeatures, latestFeatures, toMatrix, fitNormalization, normalize, parseLabels, computeLabels, forwardReturn, tripleBarrier, labelName, accuracy, auc, informationCoefficient, trainModel, scoreModel, defaultTask, MODEL_KINDS, exportOnnx, encodeModel, decodeModel, openSession, readModelInfo, checkModelFeatures, modelFeatures, predictModel, predictionCacheStats, clearPredictionCache, inSampleBars, defineModelStrategy, strategyFeatures, populationStabilityIndex, kolmogorovSmirnov, effectiveSize, featureDrift, featureProfile, checkModelAge, buildDataset, writeDataset, readDataset, trainOnDataset, labelHorizon } from './ml/index.js';
 export type { FeatureDef, FeaturePipeline, Normalization, LabelSpec, LabelColumn, ModelKind, Task, TrainedModel, ModelParams, TrainOptions, ModelSpec, GraphSpec, NodeSpec, TensorSpec, ValueSpec, DecodedModel, OnnxSession, ModelInfo, ModelStrategy, DriftReport, FeatureDrift, DriftThresholds, FeatureProfile, Dataset, LoadedDataset, TrainingResult, WindowScore } from './ml/index.js';
 
 // Sweeps on several machines (docs/scaling.md): BullMQ on Redis
 export { parseQueueUrl, redactUrl, QueueEvaluator, startWorker, queueStatus, queueSearchBatch } from './research/queue/index.js';
 export type { RedisTarget, QueueEvaluatorOptions, RunningWorker, WorkerOptions, QueueStatus, WorkerInfo } from './research/queue/index.js';
+export { openMonteCarloQueue, QueueCoordinator } from './research/queue/index.js';
+export type { MonteCarloQueue, CoordinatorOptions } from './research/queue/index.js';

@@ -14,6 +14,11 @@ export const riskFlags = {
   'max-drawdown': Flags.string({ description: 'drawdown from peak equity that halts the run, cancels its orders and flattens it (20%)', helpGroup: 'RISK' }),
   cooldown: Flags.string({ description: 'no new entry after a stop-loss fill for N bars (3 or 3b) or a duration (30m, 4h)', helpGroup: 'RISK' }),
   'max-stops': Flags.string({ description: 'no new entry while N stop-losses filled within a period: N/PERIOD (3/1d, 2/50 bars)', helpGroup: 'RISK' }),
+  'max-model-age': Flags.string({ description: "refuse a model the strategy runs that is older than this (by its rrr.createdAt, on the wall clock): 30d, 12h", helpGroup: 'MODEL' }),
+  'drift-window': Flags.string({ description: "recent bars whose features are compared with a model's training data (default 250)", helpGroup: 'MODEL' }),
+  'drift-psi': Flags.string({ description: 'a feature drifts when its population stability index exceeds this and its KS p-value is below --drift-ks-p (default 0.25)', helpGroup: 'MODEL' }),
+  'drift-ks-p': Flags.string({ description: 'a feature drifts when its Kolmogorov-Smirnov p-value (counting an autocorrelated window as fewer values) is below this and its PSI exceeds --drift-psi (default 0.01)', helpGroup: 'MODEL' }),
+  'on-drift': Flags.string({ description: 'warn: journal it and show it in rrr status (default); halt: also no new entries while a feature drifts', helpGroup: 'MODEL' }),
 };
 
 /** The RiskConfig those flags describe; a UserError (exit 2) naming the flag for a bad value. */

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import type { LoadedRunStatus } from '../live/status-server.js';
+import type { DriftEntry } from '../live/types.js';
 
 export default class Status extends RrrCommand {
   static override summary = 'Show a paper or live run: positions, open orders, P&L, risk state and the last risk decisions.';
@@ -74,6 +75,16 @@ async function renderStatus(runId: string, loaded: LoadedRunStatus): Promise<str
           s.lastDecisions.map((d) => [formatTime(d.time), d.clientOrderId ?? '', d.allowed ? 'yes' : 'NO', d.rule, d.state, d.reason]),
         )}`,
   );
+  if (s.drift.length > 0) blocks.push(`Model drift (features against the training data)\n${s.drift.map(driftLine).join('\n')}`);
   if (s.notes.length > 0) blocks.push(`Notes\n${s.notes.map((n) => `${formatTime(n.time)} ${n.level}: ${n.message}`).join('\n')}`);
   return blocks.join('\n\n');
+}
+
+function driftLine(d: DriftEntry): string {
+  if (d.unchecked !== undefined) return `${d.model}: not checked: ${d.unchecked}.`;
+  const worst = (key: 'psi' | 'pValue', pick: (a: number, b: number) => boolean) => d.features.reduce((w, f) => (pick(f[key], w[key]) ? f : w), d.features[0]);
+  const psi = worst('psi', (a, b) => a > b);
+  const ks = worst('pValue', (a, b) => a < b);
+  const state = d.drifted.length > 0 ? `DRIFTED (${d.drifted.join(', ')})` : 'stable';
+  return `${d.model}: ${state} at bar #${d.index}, last ${d.window} bars; largest PSI ${psi.psi.toFixed(2)} (${psi.feature}), smallest KS p-value ${ks.pValue.toPrecision(2)} (${ks.feature})`;
 }

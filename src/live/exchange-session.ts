@@ -10,6 +10,7 @@ import { BarHistory } from './history.js';
 import { Journal } from './journal.js';
 import type { ApiKeys } from './keys.js';
 import { keysRedactor } from './keys.js';
+import { checkModelParams, ModelMonitor } from './model-monitor.js';
 import { PaperBroker } from './paper-broker.js';
 import { refuseForLive } from './paper-run.js';
 import { RiskGuard } from './risk-guard.js';
@@ -83,6 +84,7 @@ export async function runExchangeSession(o: ExchangeSessionOptions): Promise<Exc
   const prepared = await prepareBacktest({ ...o.job, loaded: { series: [series], timeframe, symbols: [market.symbol] } });
   refuseForLive(prepared.strategy, prepared.sim, prepared.optionName);
   const setup = strategySetup({ strategy: prepared.strategy, params: o.job.params, sim: prepared.sim, periodsPerYear: prepared.periodsPerYear, source: prepared.source, optionName: prepared.optionName }, Number.MAX_SAFE_INTEGER);
+  checkModelParams(setup.params, o.risk ?? {});
   const sim = resolveSimOptions(setup.sim);
 
   const run = createRunFolder(liveBase(o.db), o.mode);
@@ -147,7 +149,7 @@ export async function runExchangeSession(o: ExchangeSessionOptions): Promise<Exc
     };
     runner = new Runner({
       runId, strategy: prepared.strategy, source: prepared.source, params: setup.params, context: setup.context, sim, symbol: market.symbol, timeframe,
-      feed: counted, broker: execution, journal: { append: write, flush: () => journal.flush(), sync: () => journal.sync() }, guard, isWarmup,
+      feed: counted, broker: execution, journal: { append: write, flush: () => journal.flush(), sync: () => journal.sync() }, guard, isWarmup, monitor: new ModelMonitor(o.risk ?? {}),
       onBar: (i) => o.onBar?.(i),
     });
     stop = () => {

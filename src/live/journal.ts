@@ -12,7 +12,7 @@ import type { JournalEntry } from './types.js';
 export const JOURNAL_FILE = 'journal.jsonl';
 export const OWNER_FILE = 'runner.pid';
 
-const KINDS = new Set<JournalEntry['kind']>(['start', 'resume', 'bar', 'order', 'order-state', 'fill', 'position', 'risk', 'note', 'stop']);
+const KINDS = new Set<JournalEntry['kind']>(['start', 'resume', 'bar', 'order', 'order-state', 'fill', 'position', 'risk', 'note', 'drift', 'stop']);
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function processAlive(pid: number): boolean {

@@ -3,6 +3,7 @@ import { resolveSimOptions } from '../engine/options.js';
 import type { SimOptions } from '../engine/types.js';
 import { assetCount, type AnyStrategy } from '../strategies/define.js';
 import { strategySetup } from '../strategies/backtest.js';
+import { ModelMonitor } from './model-monitor.js';
 import { PaperBroker } from './paper-broker.js';
 import { RiskGuard } from './risk-guard.js';
 import type { RiskConfig } from './risk-config.js';
@@ -68,6 +69,7 @@ export function paperRunner(spec: PaperRunSpec, feed: Feed, journal: JournalSink
     guard,
     now: (bar) => (now = clock === 'bar' ? bar.time : Date.now()),
     onBar: options.onBar,
+    monitor: new ModelMonitor(options.risk ?? {}),
   });
 }
 

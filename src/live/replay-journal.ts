@@ -3,7 +3,7 @@ import type { JournalSink } from './runner.js';
 import type { JournalEntry } from './types.js';
 
 /** Entries a replay of the journaled bars makes again; the rest (start, resume, notes, stop) are the session's. */
-const REPLAYED = new Set<JournalEntry['kind']>(['bar', 'order', 'order-state', 'fill', 'position', 'risk']);
+const REPLAYED = new Set<JournalEntry['kind']>(['bar', 'order', 'order-state', 'fill', 'position', 'risk', 'drift']);
 
 /** What identifies an entry when a replay makes it again (times aside: a live feed's clock differs on replay). */
 function identity(e: JournalEntry): string {
@@ -20,6 +20,8 @@ function identity(e: JournalEntry): string {
       return `position ${e.account.time} ${e.account.cash} ${e.account.position}`;
     case 'risk':
       return `risk ${e.decision.clientOrderId ?? ''} ${e.decision.allowed} ${e.decision.rule}`;
+    case 'drift':
+      return `drift ${e.index} ${e.model} ${e.drifted.join(',')}`;
     default:
       return e.kind;
   }

@@ -29,7 +29,25 @@ export interface RiskConfig {
   readonly cooldown?: RiskLength;
   /** No new entries while `count` stop-losses filled within `period`. */
   readonly maxStops?: { readonly count: number; readonly period: RiskLength };
+  /** A model the strategy runs older than this (ms since its rrr.createdAt, on the wall clock) is refused. */
+  readonly maxModelAge?: { readonly ms: number; readonly text: string };
+  /** Drift of a model's recent features from its training profile (always checked; these change how). */
+  readonly drift?: DriftConfig;
 }
+
+/** Every field has a default (see DRIFT_DEFAULTS) when absent. */
+export interface DriftConfig {
+  /** Recent bars compared with the training profile. */
+  readonly window?: number;
+  /** Drift is PSI above this and a KS p-value below ksPValue, both. */
+  readonly psi?: number;
+  /** Drift is a KS p-value below this and PSI above psi, both. */
+  readonly ksPValue?: number;
+  /** 'halt': no new entries while any feature drifts; 'warn': a journal note and status only. */
+  readonly action?: 'warn' | 'halt';
+}
+
+export const DRIFT_DEFAULTS = { window: 250, psi: 0.25, ksPValue: 0.01, action: 'warn' } as const;
 
 /** The flags' text, by flag name (absent = not given). */
 export interface RiskFlagText {
@@ -41,6 +59,11 @@ export interface RiskFlagText {
   readonly 'max-drawdown'?: string;
   readonly cooldown?: string;
   readonly 'max-stops'?: string;
+  readonly 'max-model-age'?: string;
+  readonly 'drift-window'?: string;
+  readonly 'drift-psi'?: string;
+  readonly 'drift-ks-p'?: string;
+  readonly 'on-drift'?: string;
 }
 
 const DECIMAL = /^\+?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -111,6 +134,22 @@ function parseMaxStops(flag: string, text: string): NonNullable<RiskConfig['maxS
   }
 }
 
+/** A duration such as 30d or 12h (bars mean nothing for a model's age). */
+function parseModelAge(flag: string, text: string): NonNullable<RiskConfig['maxModelAge']> {
+  const accepted = 'a duration such as 30d, 12h or 2w';
+  const length = parseRiskLength(flag, text, accepted);
+  if (length.kind !== 'duration') throw bad(flag, text, accepted);
+  return { ms: length.ms, text: length.text };
+}
+
+/** A p-value threshold: more than 0, less than 1. */
+function probability(flag: string, text: string): number {
+  const accepted = 'a p-value threshold above 0 and below 1 such as 0.01';
+  const value = positive(flag, text, accepted);
+  if (value >= 1) throw bad(flag, text, accepted);
+  return value;
+}
+
 /** The guard's settings from the flags' text; one-sentence UserError (exit 2) naming the flag otherwise. */
 export function parseRiskConfig(text: RiskFlagText): RiskConfig {
   const config: { -readonly [K in keyof RiskConfig]: RiskConfig[K] } = {};
@@ -123,6 +162,18 @@ export function parseRiskConfig(text: RiskFlagText): RiskConfig {
   if (given('max-drawdown')) config.maxDrawdown = parseDrawdown('max-drawdown', text['max-drawdown']!);
   if (given('cooldown')) config.cooldown = parseRiskLength('cooldown', text.cooldown!);
   if (given('max-stops')) config.maxStops = parseMaxStops('max-stops', text['max-stops']!);
+  if (given('max-model-age')) config.maxModelAge = parseModelAge('max-model-age', text['max-model-age']!);
+  const drift: { -readonly [K in keyof DriftConfig]: DriftConfig[K] } = {};
+  if (given('drift-window')) drift.window = wholeCount('drift-window', text['drift-window']!, 'a whole number of bars, 20 or more, such as 250');
+  if (drift.window !== undefined && drift.window < 20) throw bad('drift-window', text['drift-window']!, 'a whole number of bars, 20 or more, such as 250');
+  if (given('drift-psi')) drift.psi = positive('drift-psi', text['drift-psi']!, 'a population stability index greater than 0 such as 0.25');
+  if (given('drift-ks-p')) drift.ksPValue = probability('drift-ks-p', text['drift-ks-p']!);
+  if (given('on-drift')) {
+    const action = text['on-drift']!.trim().toLowerCase();
+    if (action !== 'warn' && action !== 'halt') throw bad('on-drift', text['on-drift']!, 'warn (a note and rrr status) or halt (no new entries while a feature drifts)');
+    drift.action = action;
+  }
+  if (Object.keys(drift).length > 0) config.drift = drift;
   return config;
 }
 
@@ -142,7 +193,7 @@ export function riskConfigFromJson(value: unknown): RiskConfig {
   const refuse = (field: string) => new UserError(`The run's risk settings have an invalid "${field}": start a new run with the risk flags instead of resuming this one.`, { code: 'RRR_BAD_RISK_CONFIG', exitCode: 1 });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('risk');
   const v = value as Record<string, unknown>;
-  const known = ['maxPosition', 'maxPositionNotional', 'maxOrderNotional', 'maxOrdersPerMinute', 'dailyLossLimit', 'maxDrawdown', 'cooldown', 'maxStops'];
+  const known = ['maxPosition', 'maxPositionNotional', 'maxOrderNotional', 'maxOrdersPerMinute', 'dailyLossLimit', 'maxDrawdown', 'cooldown', 'maxStops', 'maxModelAge', 'drift'];
   for (const key of Object.keys(v)) if (!known.includes(key)) throw refuse(key);
   for (const key of ['maxPosition', 'maxPositionNotional', 'maxOrderNotional'] as const) if (v[key] !== undefined && !isPositive(v[key])) throw refuse(key);
   if (v.maxOrdersPerMinute !== undefined && !isCount(v.maxOrdersPerMinute)) throw refuse('maxOrdersPerMinute');
@@ -152,6 +203,16 @@ export function riskConfigFromJson(value: unknown): RiskConfig {
   if (v.cooldown !== undefined && !isLength(v.cooldown)) throw refuse('cooldown');
   const stops = v.maxStops as RiskConfig['maxStops'];
   if (stops !== undefined && !(typeof stops === 'object' && stops !== null && isCount(stops.count) && isLength(stops.period))) throw refuse('maxStops');
+  const age = v.maxModelAge as RiskConfig['maxModelAge'];
+  if (age !== undefined && !(typeof age === 'object' && age !== null && isPositive(age.ms) && typeof age.text === 'string')) throw refuse('maxModelAge');
+  const drift = v.drift as DriftConfig | undefined;
+  if (drift !== undefined) {
+    if (typeof drift !== 'object' || drift === null) throw refuse('drift');
+    if (drift.window !== undefined && !(isCount(drift.window) && drift.window >= 20)) throw refuse('drift.window');
+    if (drift.psi !== undefined && !isPositive(drift.psi)) throw refuse('drift.psi');
+    if (drift.ksPValue !== undefined && !(isPositive(drift.ksPValue) && drift.ksPValue < 1)) throw refuse('drift.ksPValue');
+    if (drift.action !== undefined && drift.action !== 'warn' && drift.action !== 'halt') throw refuse('drift.action');
+  }
   return v as RiskConfig;
 }
 
@@ -169,6 +230,11 @@ export function describeRiskConfig(config: RiskConfig): string[] {
   if (config.maxDrawdown !== undefined) lines.push(`max drawdown: ${Number((config.maxDrawdown * 100).toPrecision(12))}% from peak equity`);
   if (config.cooldown) lines.push(`cooldown after a stop-loss: ${lengthText(config.cooldown)}`);
   if (config.maxStops) lines.push(`max stop-losses: ${config.maxStops.count} per ${lengthText(config.maxStops.period)}`);
+  if (config.maxModelAge) lines.push(`max model age: ${config.maxModelAge.text}`);
+  if (config.drift) {
+    const d = { ...DRIFT_DEFAULTS, ...config.drift };
+    lines.push(`model drift: PSI > ${d.psi} and KS p < ${d.ksPValue} over the last ${d.window} bars ${d.action === 'halt' ? 'halts new entries' : 'warns'}`);
+  }
   return lines;
 }
 

@@ -7,6 +7,8 @@
  * - active -> reducing-only: the equity fell by the daily loss limit since the UTC day began. Only exits
  *   pass; open entry orders are to be cancelled (action `cancel-entries`). -> active again when the next UTC
  *   day begins.
+ * - active <-> reducing-only while entries are paused from outside the guard (a model's features drifted from
+ *   its training data, with --on-drift halt): rule `model-drift`, until the runner resumes them.
  * - active or reducing-only -> halted: the drawdown from peak equity reached --max-drawdown, or the kill
  *   switch. Halted is final for the run: nothing passes but the `flatten` order that closes the position.
  *   Both halts ask the runner to cancel every open order and flatten (a halted run could not manage a
@@ -63,6 +65,8 @@ export interface RiskGuardSnapshot {
   readonly reducingUntil: number | null;
   readonly reducingReason: string | null;
   readonly halt: { readonly rule: string; readonly reason: string } | null;
+  /** Entries paused from outside the guard (model drift), or null; absent in snapshots of older runs. */
+  readonly paused?: { readonly rule: string; readonly reason: string } | null;
   /** Times of the orders allowed within the last minute. */
   readonly orderTimes: readonly number[];
   /** Stop-loss fills: the order, the fill time and the guard's bar count then. */
@@ -80,6 +84,10 @@ const TOLERANCE = 1e-9;
 const KILL_PREFIX = 'Kill switch: ';
 const KILL_SUFFIX = '; cancelling open orders, flattening the position and stopping.';
 
+/** The sentences of a pause and its end, which `restore` reads back. */
+const PAUSE_PREFIX = 'New entries paused: ';
+const PAUSE_END = 'New entries allowed again';
+
 const num = (x: number) => String(Number(x.toPrecision(10)));
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -92,6 +100,7 @@ export class RiskGuard {
   private reducingUntil: number | null = null;
   private reducingReason: string | null = null;
   private halt: { rule: string; reason: string } | null = null;
+  private paused: { rule: string; reason: string } | null = null;
   private orderTimes: number[] = [];
   private stops: { clientOrderId: string; time: number; bar: number }[] = [];
 
@@ -107,7 +116,7 @@ export class RiskGuard {
 
   private stateAt(time: number): RiskState {
     if (this.halt) return 'halted';
-    if (this.reducingUntil !== null && time < this.reducingUntil) return 'reducing-only';
+    if ((this.reducingUntil !== null && time < this.reducingUntil) || this.paused) return 'reducing-only';
     return 'active';
   }
 
@@ -136,6 +145,7 @@ export class RiskGuard {
     }
     if (reduces) return decide(true, 'ok', `${what} allowed: it reduces the position${this.stateAt(time) === 'reducing-only' ? ', as reducing-only allows' : ''}.`);
 
+    if (this.paused) return decide(false, this.paused.rule, `${what} refused: ${this.paused.reason}, so only exits are allowed until it clears.`);
     if (this.stateAt(time) === 'reducing-only') {
       return decide(false, 'daily-loss', `${what} refused: ${this.reducingReason}, so only exits are allowed until ${iso(this.reducingUntil!)}.`);
     }
@@ -251,6 +261,20 @@ export class RiskGuard {
     return { decisions: [decision], actions: ['cancel-all', 'flatten', 'stop'] };
   }
 
+  /**
+   * Pauses new entries for a reason found outside the guard (rule `model-drift`: a model's inputs drifted), or
+   * resumes them (`reason` null). Open entry orders are cancelled on a pause. Nothing changes after a halt.
+   */
+  pauseEntries(rule: string, reason: string | null): RiskUpdate {
+    const time = this.clock();
+    if (this.halt || (reason === null) === (this.paused === null)) return { decisions: [], actions: [] };
+    this.paused = reason === null ? null : { rule, reason };
+    const decision: RiskDecision = reason === null
+      ? { time, allowed: true, rule, reason: `${PAUSE_END}.`, state: this.stateAt(time) }
+      : { time, allowed: false, rule, reason: `${PAUSE_PREFIX}${reason}.`, state: this.stateAt(time) };
+    return { decisions: [decision], actions: reason === null ? [] : ['cancel-entries'] };
+  }
+
   snapshot(): RiskGuardSnapshot {
     return {
       version: 1,
@@ -262,6 +286,7 @@ export class RiskGuard {
       reducingUntil: this.reducingUntil,
       reducingReason: this.reducingReason,
       halt: this.halt && { ...this.halt },
+      paused: this.paused && { ...this.paused },
       orderTimes: [...this.orderTimes],
       stops: this.stops.map((s) => ({ ...s })),
     };
@@ -277,6 +302,7 @@ export class RiskGuard {
     guard.reducingUntil = snapshot.reducingUntil;
     guard.reducingReason = snapshot.reducingReason;
     guard.halt = snapshot.halt && { ...snapshot.halt };
+    guard.paused = snapshot.paused ? { ...snapshot.paused } : null;
     guard.orderTimes = [...snapshot.orderTimes];
     guard.stops = snapshot.stops.map((s) => ({ ...s }));
     return guard;
@@ -311,6 +337,10 @@ export class RiskGuard {
           if (d.clientOrderId !== undefined) {
             guard.forgetOrdersBefore(d.time);
             if (d.allowed) guard.orderTimes.push(d.time);
+          } else if (d.reason.startsWith(PAUSE_PREFIX)) {
+            guard.paused = { rule: d.rule, reason: d.reason.slice(PAUSE_PREFIX.length, -1) };
+          } else if (d.reason.startsWith(PAUSE_END)) {
+            guard.paused = null;
           } else if (d.rule === 'kill-switch') {
             guard.halt ??= { rule: 'kill-switch', reason: d.reason.slice(KILL_PREFIX.length, d.reason.length - KILL_SUFFIX.length) };
           }

@@ -1,5 +1,5 @@
 import { SIM_DEFAULTS } from '../engine/options.js';
-import type { AccountSnapshot, Fill, JournalEntry, LiveBar, OrderRequest, OrderState, RiskDecision, RiskState, RunConfig } from './types.js';
+import type { AccountSnapshot, DriftEntry, Fill, JournalEntry, LiveBar, OrderRequest, OrderState, RiskDecision, RiskState, RunConfig } from './types.js';
 
 /**
  * What `rrr status` shows of a run, folded from its journal entries. The running runner folds each entry as it
@@ -76,6 +76,8 @@ export interface RunStatus {
   readonly riskDecisions: { readonly allowed: number; readonly refused: number };
   /** The latest decisions, oldest first. */
   readonly lastDecisions: readonly RiskDecision[];
+  /** The latest drift check of each model the strategy runs, in the order the models were first run. */
+  readonly drift: readonly DriftEntry[];
   /** Warn and error notes, the latest 20, oldest first. */
   readonly notes: readonly { readonly time: number; readonly level: 'warn' | 'error'; readonly message: string }[];
   /** Time of the last journal entry. */
@@ -127,6 +129,7 @@ export class RunStateBuilder {
   private refused = 0;
   private decisions: RiskDecision[] = [];
   private notes: { time: number; level: 'warn' | 'error'; message: string }[] = [];
+  private readonly drift = new Map<string, DriftEntry>();
   private updatedAt: number | null = null;
   /** The latest price in journal order: a bar's close, the account's mark, or a fill's price. */
   private mark: number | null = null;
@@ -215,6 +218,9 @@ export class RunStateBuilder {
         if (this.decisions.length > 2 * LAST_DECISIONS) this.decisions = this.decisions.slice(-LAST_DECISIONS);
         break;
       }
+      case 'drift':
+        this.drift.set(entry.model, entry);
+        break;
       case 'note':
         if (entry.level !== 'info') {
           this.notes.push({ time: entry.time, level: entry.level, message: entry.message });
@@ -281,6 +287,7 @@ export class RunStateBuilder {
       riskState: this.riskState,
       riskDecisions: { allowed: this.allowed, refused: this.refused },
       lastDecisions: this.decisions.slice(-LAST_DECISIONS),
+      drift: [...this.drift.values()],
       notes: this.notes.slice(-LAST_DECISIONS),
       updatedAt: this.updatedAt,
     };

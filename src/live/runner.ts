@@ -6,6 +6,7 @@ import type { ParamValues } from '../strategies/params.js';
 import { forDirection, strategySignals } from '../strategies/backtest.js';
 import { BarHistory } from './history.js';
 import type { Execution } from './execution.js';
+import type { BarMonitor } from './model-monitor.js';
 import type { RiskGuard, RiskUpdate } from './risk-guard.js';
 import type { AccountSnapshot, Feed, JournalEntry, LiveBar, OrderRequest, OrderSide, OrderStatus } from './types.js';
 
@@ -38,6 +39,8 @@ export interface RunnerOptions {
   onBar?: (index: number, bar: LiveBar) => void;
   /** Bars that were history when the run started (a live feed's backfill): kept, not traded on. */
   isWarmup?: (bar: LiveBar) => boolean;
+  /** Checks the models the strategy ran (age, drift) after its signals on each bar. */
+  monitor?: BarMonitor;
 }
 
 export interface RunSummary {
@@ -119,6 +122,11 @@ export class Runner {
     for (const exit of exits) await this.send(exit, bar.close);
 
     const signals = forDirection(strategySignals(o.strategy, o.source, bars, o.params, o.context), o.sim.direction);
+    const report = o.monitor?.afterSignals(t, time);
+    if (report) {
+      for (const entry of report.entries) o.journal.append(entry);
+      if (report.pause !== undefined) await this.apply(o.guard.pauseEntries('model-drift', report.pause));
+    }
     if (!this.directionChecked) {
       signalColumns(signals, bars.length, o.sim.direction);
       this.directionChecked = true;

@@ -5,6 +5,7 @@ import type { BacktestJobOptions } from '../research/backtest-job.js';
 import { strategySetup } from '../strategies/backtest.js';
 import { barAt } from './history.js';
 import { Journal, readJournal } from './journal.js';
+import { checkModelParams } from './model-monitor.js';
 import { paperRunner, refuseForLive } from './paper-run.js';
 import { ReplayFeed } from './replay-feed.js';
 import { ReplayingSink } from './replay-journal.js';
@@ -109,7 +110,8 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   refuseForLive(prepared.strategy, prepared.sim, prepared.optionName);
   const bars = prepared.series[0];
   // As rrr backtest: too few bars for the strategy's warmup is refused, not replayed without a signal.
-  strategySetup({ strategy: prepared.strategy, params: job.params, sim: prepared.sim, periodsPerYear: prepared.periodsPerYear, source: prepared.source, optionName: prepared.optionName }, bars.length);
+  const setup = strategySetup({ strategy: prepared.strategy, params: job.params, sim: prepared.sim, periodsPerYear: prepared.periodsPerYear, source: prepared.source, optionName: prepared.optionName }, bars.length);
+  checkModelParams(setup.params, risk);
   run ??= createRunFolder(base, 'paper');
   const { runId, folder } = run;
   const { journal } = Journal.open(folder);

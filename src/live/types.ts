@@ -115,7 +115,33 @@ export type JournalEntry =
   | { readonly kind: 'position'; readonly time: number; readonly account: AccountSnapshot }
   | { readonly kind: 'risk'; readonly time: number; readonly decision: RiskDecision }
   | { readonly kind: 'note'; readonly time: number; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
+  | DriftEntry
   | { readonly kind: 'stop'; readonly time: number; readonly reason: string };
+
+/** One feature's drift from a model's training data over the recent bars (see src/ml/drift.ts). */
+export interface FeatureDriftEntry {
+  readonly feature: string;
+  readonly psi: number;
+  readonly ks: number;
+  readonly pValue: number;
+  readonly drifted: boolean;
+}
+
+/**
+ * A model's drift check, journaled when the set of drifted features changes and every `window` bars: the
+ * features' PSI and KS over the last `window` bars against the model's training profile. `unchecked` says
+ * why a model's drift cannot be checked (written once).
+ */
+export interface DriftEntry {
+  readonly kind: 'drift';
+  readonly time: number;
+  readonly index: number;
+  readonly model: string;
+  readonly window: number;
+  readonly drifted: readonly string[];
+  readonly features: readonly FeatureDriftEntry[];
+  readonly unchecked?: string;
+}
 
 /** What a run was started with; enough to resume it (no secrets: keys are read again from the environment). */
 export interface RunConfig {

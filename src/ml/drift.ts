@@ -54,8 +54,11 @@ function kolmogorovTail(lambda: number): number {
   return Math.min(1, Math.max(0, sum));
 }
 
-/** Two-sample KS: the largest gap between the empirical CDFs, and its asymptotic p-value. */
-export function kolmogorovSmirnov(a: ArrayLike<number>, b: ArrayLike<number>): { statistic: number; pValue: number } {
+/**
+ * Two-sample KS: the largest gap between the empirical CDFs, and its asymptotic p-value. `sizes` replaces the
+ * samples' counts in the p-value by effective sizes (for autocorrelated samples, see effectiveSize).
+ */
+export function kolmogorovSmirnov(a: ArrayLike<number>, b: ArrayLike<number>, sizes: { n?: number; m?: number } = {}): { statistic: number; pValue: number } {
   const x = finite(a);
   const y = finite(b);
   const n = x.length;
@@ -70,16 +73,44 @@ export function kolmogorovSmirnov(a: ArrayLike<number>, b: ArrayLike<number>): {
     while (j < m && y[j] <= v) j++;
     d = Math.max(d, Math.abs(i / n - j / m));
   }
-  const ne = (n * m) / (n + m);
+  const ne = ((sizes.n ?? n) * (sizes.m ?? m)) / ((sizes.n ?? n) + (sizes.m ?? m));
   // Stephens' small-sample correction of the asymptotic statistic.
   const lambda = (Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d;
   return { statistic: d, pValue: kolmogorovTail(lambda) };
 }
 
+/**
+ * The number of independent values a time-ordered sample is worth, under an AR(1) model: m (1 - r) / (1 + r)
+ * with r its lag-1 autocorrelation (floored at 0, and at 1 value). Rolling features (a 20-bar volatility, an
+ * RSI) move slowly, so 250 consecutive values carry the information of a handful: a KS p-value that counted
+ * each as independent would report drift on a stable series.
+ */
+export function effectiveSize(values: ArrayLike<number>): number {
+  let count = 0;
+  let mean = 0;
+  for (let t = 0; t < values.length; t++) {
+    if (!Number.isFinite(values[t])) continue;
+    count++;
+    mean += (values[t] - mean) / count;
+  }
+  let lag = 0;
+  let variance = 0;
+  let prev = NaN;
+  for (let t = 0; t < values.length; t++) {
+    const x = values[t];
+    if (!Number.isFinite(x)) continue;
+    variance += (x - mean) * (x - mean);
+    if (Number.isFinite(prev)) lag += (x - mean) * (prev - mean);
+    prev = x;
+  }
+  const r = variance > 0 ? Math.max(0, lag / variance) : 0;
+  return Math.max(1, (count * (1 - r)) / (1 + r));
+}
+
 export interface DriftThresholds {
-  /** Warn when a feature's PSI exceeds this (default 0.25). */
+  /** A feature drifts when its PSI exceeds this (default 0.25) and its KS p-value is below ksPValue. */
   psi?: number;
-  /** Warn when a feature's KS p-value is below this (default 0.01). */
+  /** A feature drifts when its KS p-value is below this (default 0.01) and its PSI exceeds psi. */
   ksPValue?: number;
 }
 
@@ -117,8 +148,11 @@ export function featureDrift(profile: FeatureProfile, recent: readonly Float64Ar
     }
     const actual = counts.map((c) => c / Math.max(1, values.length));
     const psi = populationStabilityIndex(new Array<number>(10).fill(0.1), actual);
-    const { statistic, pValue } = kolmogorovSmirnov(q, values);
-    const drifted = psi > psiLimit || pValue < pLimit;
+    // Recent rows in time order: their autocorrelation sets how many independent values they are worth.
+    const { statistic, pValue } = kolmogorovSmirnov(q, values, { m: effectiveSize(recent[j]) });
+    // Both: a shift large enough to matter (PSI) and unlikely to be noise (KS). PSI alone has no sampling
+    // error attached, and over a window of a slowly moving feature it often passes 1 on a stable series.
+    const drifted = psi > psiLimit && pValue < pLimit;
     return { feature, psi, ks: statistic, pValue, drifted };
   });
   return { features, drifted: features.filter((f) => f.drifted).map((f) => f.feature), rows: recent[0]?.length ?? 0 };

@@ -126,7 +126,8 @@ export function computeFeatures(pipeline: FeaturePipeline, bars: Bars): Float64A
     const raw = rawFeature(bars, d);
     if (d.lag === 0) return raw;
     const lagged = new Float64Array(raw.length).fill(NaN);
-    lagged.set(raw.subarray(0, Math.max(0, raw.length - d.lag)), d.lag);
+    // Fewer bars than the lag (a live runner's first bars): every value is undefined yet.
+    if (raw.length > d.lag) lagged.set(raw.subarray(0, raw.length - d.lag), d.lag);
     return lagged;
   });
 }

@@ -17,7 +17,7 @@ export type { OnnxSession, ModelInfo } from './inference.js';
 export { predictModel, predictionCacheStats, clearPredictionCache, inSampleBars } from './predict.js';
 export { defineModelStrategy, strategyFeatures } from './strategy.js';
 export type { ModelStrategy } from './strategy.js';
-export { populationStabilityIndex, kolmogorovSmirnov, featureDrift, featureProfile, checkModelAge } from './drift.js';
+export { populationStabilityIndex, kolmogorovSmirnov, effectiveSize, featureDrift, featureProfile, checkModelAge } from './drift.js';
 export type { DriftReport, FeatureDrift, DriftThresholds, FeatureProfile } from './drift.js';
 
 export { buildDataset, writeDataset, readDataset } from './dataset.js';

@@ -61,7 +61,7 @@ function runInWorker(path: string, columns: Float64Array[]): Float64Array {
 const infos = new Map<string, { stamp: string; info: ModelInfo }>();
 const CACHE_ENTRIES = 32;
 const cache = new Map<string, Float64Array>();
-const stats = { hits: 0, misses: 0 };
+const stats = { hits: 0, misses: 0, extended: 0 };
 const warned = new Set<string>();
 
 /** The model's interface, re-read only when its file changes. */
@@ -90,6 +90,71 @@ export function inSampleBars(info: ModelInfo, time: ArrayLike<number>): number {
   return count;
 }
 
+/** A model's last run over a growing history: a live runner's next call extends it by a bar. */
+interface LastRun {
+  readonly columns: readonly Float64Array[];
+  readonly predictions: Float64Array;
+}
+const lastRuns = new Map<string, LastRun>();
+
+/** Whether the first `m` rows of `now` hold the same values (NaN equal to NaN) as `before`. */
+function extendsRows(before: readonly Float64Array[], now: readonly Float64Array[], m: number): boolean {
+  if (before.length !== now.length) return false;
+  for (let j = 0; j < now.length; j++) {
+    const a = before[j];
+    const b = now[j];
+    if (b.length < m) return false;
+    for (let t = 0; t < m; t++) if (a[t] !== b[t] && !(Number.isNaN(a[t]) && Number.isNaN(b[t]))) return false;
+  }
+  return true;
+}
+
+/**
+ * Predictions for a history that extends the model's last run by some bars: only the new bars are run (with
+ * the window of rows a sequence model needs before them), so a live runner's per-bar cost is one row's
+ * inference, not the whole history's. Rows are independent samples, so the values equal a batched run's
+ * (to onnxruntime's kernel rounding, which may pick another GEMM path for one row than for many).
+ */
+function extendLastRun(key: string, info: ModelInfo, path: string, columns: Float64Array[]): Float64Array | undefined {
+  const last = lastRuns.get(key);
+  const m = last?.predictions.length ?? 0;
+  const n = columns[0]?.length ?? 0;
+  if (!last || m === 0 || n < m || !extendsRows(last.columns, columns, m)) return undefined;
+  if (n === m) {
+    stats.hits++;
+    return last.predictions;
+  }
+  stats.extended++;
+  const from = Math.max(0, m - info.window + 1);
+  const tail = runInWorker(path, columns.map((c) => c.subarray(from)));
+  const predictions = new Float64Array(n);
+  predictions.set(last.predictions);
+  predictions.set(tail.subarray(m - from), m);
+  return predictions;
+}
+
+/** A model a strategy ran, with the feature columns it was given: what the live runner's drift check reads. */
+export interface ModelUse {
+  readonly path: string;
+  readonly info: ModelInfo;
+  readonly names: readonly string[];
+  readonly columns: readonly Float64Array[];
+}
+
+/*
+ * Kept on globalThis because a strategy file that imports 'rrr-backtest' may load a second copy of this module
+ * (the built library beside the CLI's sources): the runner must still see what the strategy ran.
+ */
+const USES = Symbol.for('rrr.ml.modelUses');
+const useLog = ((globalThis as Record<symbol, unknown>)[USES] ??= new Map<string, ModelUse>()) as Map<string, ModelUse>;
+
+/** The models run since the last call (the latest use of each path), and forgets them. */
+export function takeModelUses(): ModelUse[] {
+  const uses = [...useLog.values()];
+  useLog.clear();
+  return uses;
+}
+
 /**
  * One prediction per bar of `bars` (NaN during warm-up) from the ONNX model at `path`, on the pipeline's
  * features. Refuses a model whose input does not match the features; warns once on stderr when bars fall
@@ -99,7 +164,7 @@ export function predictModel(path: string, pipeline: FeaturePipeline, bars: Bars
   const info = modelInfo(path);
   checkModelFeatures(info, pipeline.names);
   const columns = computeFeatures(pipeline, bars);
-  const key = `${info.hash}:${fingerprint(columns)}`;
+  useLog.set(path, { path, info, names: pipeline.names, columns });
   const inSample = inSampleBars(info, bars.time);
   // Once per model and process: a live runner asks on every bar.
   if (inSample > 0 && !warned.has(info.hash)) {
@@ -108,27 +173,36 @@ export function predictModel(path: string, pipeline: FeaturePipeline, bars: Bars
       `Warning: ${inSample} of ${bars.length} bars fall inside model ${path}'s training window (${info.metadata['rrr.trainedFrom']} to ${info.metadata['rrr.trainedTo']}): its predictions there are in-sample.\n`,
     );
   }
-  const cached = cache.get(key);
-  if (cached) {
-    stats.hits++;
-    return cached;
+  const runKey = `${info.hash}:${pipeline.names.join(',')}`;
+  const extended = extendLastRun(runKey, info, path, columns);
+  if (extended) {
+    lastRuns.set(runKey, { columns, predictions: extended });
+    return extended;
   }
-  stats.misses++;
-  const predictions = runInWorker(path, columns);
-  // A walk-forward asks for one slice of the data per window; a bounded cache keeps memory flat over many.
-  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  cache.set(key, predictions);
+  const key = `${info.hash}:${fingerprint(columns)}`;
+  let predictions = cache.get(key);
+  if (predictions) stats.hits++;
+  else {
+    stats.misses++;
+    predictions = runInWorker(path, columns);
+    // A walk-forward asks for one slice of the data per window; a bounded cache keeps memory flat over many.
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, predictions);
+  }
+  lastRuns.set(runKey, { columns, predictions });
   return predictions;
 }
 
-/** Cache hits (model not run) and misses (model run) in this process. */
-export function predictionCacheStats(): { hits: number; misses: number } {
+/** In this process: cache hits (model not run), misses (model run on every bar), extended (run on new bars only). */
+export function predictionCacheStats(): { hits: number; misses: number; extended: number } {
   return { ...stats };
 }
 
 export function clearPredictionCache(): void {
   cache.clear();
+  lastRuns.clear();
   stats.hits = 0;
   stats.misses = 0;
+  stats.extended = 0;
 }
 

@@ -65,6 +65,13 @@ describe('risk flags', () => {
       [{ 'max-stops': '3' }, '--max-stops "3" is not valid: use COUNT/PERIOD such as 3/1d, 3/24h or 2/50 (stop-losses within a duration or a number of bars).'],
       [{ 'max-stops': '0/1d' }, '--max-stops "0/1d" is not valid: use COUNT/PERIOD such as 3/1d, 3/24h or 2/50 (stop-losses within a duration or a number of bars).'],
       [{ 'max-stops': '3/soon' }, '--max-stops "3/soon" is not valid: use COUNT/PERIOD such as 3/1d, 3/24h or 2/50 (stop-losses within a duration or a number of bars).'],
+      [{ 'max-model-age': '30' }, '--max-model-age "30" is not valid: use a duration such as 30d, 12h or 2w.'],
+      [{ 'max-model-age': '3mo' }, '--max-model-age "3mo" is not valid: use a duration such as 30d, 12h or 2w.'],
+      [{ 'drift-window': '10' }, '--drift-window "10" is not valid: use a whole number of bars, 20 or more, such as 250.'],
+      [{ 'drift-window': '2.5' }, '--drift-window "2.5" is not valid: use a whole number of bars, 20 or more, such as 250.'],
+      [{ 'drift-psi': '0' }, '--drift-psi "0" is not valid: use a population stability index greater than 0 such as 0.25.'],
+      [{ 'drift-ks-p': '1' }, '--drift-ks-p "1" is not valid: use a p-value threshold above 0 and below 1 such as 0.01.'],
+      [{ 'on-drift': 'stop' }, '--on-drift "stop" is not valid: use warn (a note and rrr status) or halt (no new entries while a feature drifts).'],
     ];
     for (const [flags, message] of cases) {
       let error: unknown;
@@ -77,6 +84,17 @@ describe('risk flags', () => {
       expect((error as UserError).message).toBe(message);
       expect((error as UserError).exitCode).toBe(2);
     }
+  });
+
+  it('reads the model flags: an age as a duration, drift thresholds, warn or halt', () => {
+    const config = parseRiskConfig({ 'max-model-age': '30d', 'drift-window': '500', 'drift-psi': '0.5', 'drift-ks-p': '0.001', 'on-drift': 'HALT' });
+    expect(config).toEqual({ maxModelAge: { ms: 30 * 86_400_000, text: '30d' }, drift: { window: 500, psi: 0.5, ksPValue: 0.001, action: 'halt' } });
+    expect(parseRiskConfig({ 'max-model-age': '12h' }).maxModelAge).toEqual({ ms: 12 * 3_600_000, text: '12h' });
+    expect(describeRiskConfig(config)).toEqual(['max model age: 30d', 'model drift: PSI > 0.5 and KS p < 0.001 over the last 500 bars halts new entries']);
+    expect(describeRiskConfig(parseRiskConfig({ 'on-drift': 'warn' }))).toEqual(['model drift: PSI > 0.25 and KS p < 0.01 over the last 250 bars warns']);
+    expect(riskConfigFromJson(JSON.parse(JSON.stringify(config)))).toEqual(config);
+    expect(() => riskConfigFromJson({ drift: { action: 'stop' } })).toThrow('"drift.action"');
+    expect(() => riskConfigFromJson({ maxModelAge: { ms: -1, text: '1d' } })).toThrow('"maxModelAge"');
   });
 
   it('reads a config back from a journal and refuses one that was tampered with', () => {

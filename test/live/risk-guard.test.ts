@@ -259,3 +259,23 @@ describe('RiskGuard: stop-losses', () => {
     expect(guard.check(order('buy', 1), flat).allowed).toBe(true);
   });
 });
+
+describe('RiskGuard: entries paused from outside (model drift)', () => {
+  it('refuses entries and allows exits while paused, asks to cancel open entries, and resumes; the snapshot keeps it', () => {
+    const { guard } = setup({});
+    const pause = guard.pauseEntries('model-drift', 'the features of m.onnx (vol:20) drifted');
+    expect(pause.actions).toEqual(['cancel-entries']);
+    expect(pause.decisions).toEqual([{ time: T0, allowed: false, rule: 'model-drift', reason: 'New entries paused: the features of m.onnx (vol:20) drifted.', state: 'reducing-only' }]);
+    // Pausing again changes nothing: one decision per change.
+    expect(guard.pauseEntries('model-drift', 'the features of m.onnx (vol:20) drifted').decisions).toEqual([]);
+    const entry = oneSentence(guard.check(order('buy', 1), account(0, 10_000)));
+    expect(entry).toMatchObject({ allowed: false, rule: 'model-drift', state: 'reducing-only' });
+    expect(entry.reason).toMatch(/refused: the features of m\.onnx \(vol:20\) drifted, so only exits are allowed until it clears\.$/);
+    expect(guard.check(order('sell', 1), account(1, 10_000))).toMatchObject({ allowed: true, rule: 'ok' });
+    const copy = RiskGuard.fromSnapshot({}, JSON.parse(JSON.stringify(guard.snapshot())), () => T0);
+    expect(copy.state).toBe('reducing-only');
+    const resume = guard.pauseEntries('model-drift', null);
+    expect(resume).toEqual({ decisions: [{ time: T0, allowed: true, rule: 'model-drift', reason: 'New entries allowed again.', state: 'active' }], actions: [] });
+    expect(guard.check(order('buy', 1), account(0, 10_000))).toMatchObject({ allowed: true, state: 'active' });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/data/synthetic.js';
-import { checkModelAge, featureDrift, featureProfile, kolmogorovSmirnov, populationStabilityIndex } from '../../src/ml/drift.js';
+import { checkModelAge, effectiveSize, featureDrift, featureProfile, kolmogorovSmirnov, populationStabilityIndex } from '../../src/ml/drift.js';
 
 const normal = (rand: () => number) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
@@ -39,6 +39,25 @@ describe('drift statistics', () => {
     expect(report.features[1].psi).toBeGreaterThan(0.25);
     expect(report.features[1].pValue).toBeLessThan(1e-6);
     expect(() => featureDrift(profile, recent.slice(0, 1))).toThrow(/Drift needs 2 feature columns \(stable, moved\) but got 1/);
+  });
+
+  it('counts an autocorrelated sample as fewer independent values: AR(1) with phi 0.9 is worth about m/19', () => {
+    const rand = mulberry32(9);
+    const m = 20_000;
+    const ar = new Float64Array(m);
+    for (let t = 1; t < m; t++) ar[t] = 0.9 * ar[t - 1] + normal(rand);
+    // (1 - 0.9) / (1 + 0.9) = 1/19 of the values, within sampling error of the estimated autocorrelation.
+    expect(effectiveSize(ar) / m).toBeGreaterThan(0.045);
+    expect(effectiveSize(ar) / m).toBeLessThan(0.06);
+    const iid = Float64Array.from({ length: m }, () => normal(rand));
+    expect(effectiveSize(iid) / m).toBeGreaterThan(0.97);
+    // A stable but slowly moving feature: counted as iid, KS would call a short window of it drift.
+    const profile = featureProfile(['ar'], [ar.subarray(0, 10_000)]);
+    const window = [ar.slice(12_000, 12_250)];
+    const naive = kolmogorovSmirnov(profile.quantiles[0], window[0]);
+    const report = featureDrift(profile, window);
+    expect(report.features[0].ks).toBe(naive.statistic);
+    expect(report.features[0].pValue).toBeGreaterThan(naive.pValue);
   });
 
   it('an expired model is refused with its age and the limit', () => {

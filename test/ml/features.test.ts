@@ -50,6 +50,9 @@ describe('feature pipeline', () => {
     expect(lag[2]).toBeNaN();
     expect(lag[4]).toBeCloseTo(Math.log(99 / 110), 15);
     expect(range[1]).toBeCloseTo(5 / 110, 15);
+    // A live runner's first bars: fewer than the lag, every lagged value still undefined.
+    const first = makeBars({ time: b.time.subarray(0, 2), open: close.subarray(0, 2), high: b.high.subarray(0, 2), low: b.low.subarray(0, 2), close: close.subarray(0, 2), volume: b.volume.subarray(0, 2) });
+    expect(Array.from(computeFeatures(featurePipeline(['ret:1@2', 'ret:1@3']), first).flatMap((c) => Array.from(c)))).toEqual([NaN, NaN, NaN, NaN]);
   });
 
   it('lookback is the first bar where every feature is defined', () => {

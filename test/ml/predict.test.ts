@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeBars, sliceBars } from '../../src/data/bars.js';
 import { benchmarkBars } from '../../src/data/synthetic.js';
 import { computeFeatures, featurePipeline, toMatrix } from '../../src/ml/features.js';
 import { forwardReturn } from '../../src/ml/labels.js';
@@ -43,9 +44,33 @@ describe('predictions inside a strategy (synchronous, batched, cached)', () => {
     expect(Array.from(sync)).toEqual(Array.from(batched));
     expect(sync[pipeline.lookback - 1]).toBeNaN();
     expect(sync[pipeline.lookback]).toBeGreaterThan(0);
-    expect(predictionCacheStats()).toEqual({ hits: 0, misses: 1 });
+    expect(predictionCacheStats()).toEqual({ hits: 0, misses: 1, extended: 0 });
     predictModel(path, pipeline, bars);
-    expect(predictionCacheStats()).toEqual({ hits: 1, misses: 1 });
+    expect(predictionCacheStats()).toEqual({ hits: 1, misses: 1, extended: 0 });
+  });
+
+  it('a growing history (a live runner) runs the model on the new bars only, with the values of a whole run', () => {
+    clearPredictionCache();
+    const whole = predictModel(path, pipeline, bars);
+    clearPredictionCache();
+    const n = bars.length;
+    const start = pipeline.lookback + 10;
+    let last: Float64Array = new Float64Array(0);
+    for (let end = start; end <= n; end += end < start + 5 ? 1 : 37) last = predictModel(path, pipeline, sliceBars(bars, 0, end));
+    if (last.length !== n) last = predictModel(path, pipeline, bars);
+    expect(predictionCacheStats().misses).toBe(1);
+    expect(predictionCacheStats().extended).toBeGreaterThan(5);
+    // One row through onnxruntime may take another GEMM path than a batch: equal to float32 rounding.
+    for (let t = 0; t < n; t++) {
+      if (Number.isNaN(whole[t])) expect(last[t]).toBeNaN();
+      else expect(Math.abs(last[t] - whole[t])).toBeLessThan(1e-6);
+    }
+    // A history that does not extend the last one (a changed bar) is run whole again.
+    const copy = (c: Float64Array) => c.slice();
+    const changed = makeBars({ time: copy(bars.time), open: copy(bars.open), high: copy(bars.high), low: copy(bars.low), close: copy(bars.close), volume: copy(bars.volume) });
+    changed.close[n - 50] *= 1.01;
+    predictModel(path, pipeline, changed);
+    expect(predictionCacheStats().misses).toBe(2);
   });
 
   it('refuses, in one sentence, a model trained on other features', () => {
@@ -70,7 +95,7 @@ describe('predictions inside a strategy (synchronous, batched, cached)', () => {
       }
     }
     expect(outputs.every((o) => o.error === undefined)).toBe(true);
-    expect(predictionCacheStats()).toEqual({ hits: 5, misses: 1 });
+    expect(predictionCacheStats()).toEqual({ hits: 5, misses: 1, extended: 0 });
     const distinct = new Set(outputs.map((o) => `${o.metrics.totalReturnPct}:${o.metrics.tradeCount}`));
     expect(distinct.size).toBeGreaterThan(2);
   });
