@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/ml/dataset.js';
@@ -10,6 +10,7 @@ import { exportOnnx } from '../../src/ml/onnx/export.js';
 import { readCsvBars } from '../helpers/shared.js';
 import { rrr, tempDir } from '../helpers/cli.js';
 import { exampleStrategy } from '../fixtures/ml/example-strategy.js';
+import { runAndKill, tradingEntries } from '../helpers/kill.js';
 
 const DATA = resolve('datasets/demo-a_1d.csv');
 const FEATURES = ['ret:1', 'ret:5', 'ret:20', 'vol:20', 'zscore:20', 'rsi:14', 'ret:1@1', 'ret:1@2'];
@@ -68,4 +69,19 @@ describe('a model strategy in rrr parity, rrr paper and rrr status', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/Model drift \(features against the training data\)\nm\.onnx: (stable|DRIFTED \(.+\)) at bar #\d+, last 100 bars; largest PSI [\d.]+ \(.+\), smallest KS p-value [\d.e-]+ \(.+\)/);
   });
+
+  it('a paper run with a model, killed with SIGKILL and resumed, journals what an uninterrupted run does, drift and pauses included', async () => {
+    const flags = ['paper', '--strategy', strategy, '--data', DATA, '--param', `model=${join(cwd, 'm.onnx')}`, '--param', 'enter=0.52', '--drift-window', '100', '--on-drift', 'halt'];
+    const whole = tempDir('rrr-paper-model-whole-');
+    expect(rrr([...flags, '--speed', '0'], { cwd: whole }).status).toBe(0);
+    const expected = tradingEntries(readFileSync(join(whole, '.rrr', 'live', 'paper-1', 'journal.jsonl'), 'utf8').split('\n'));
+    expect(expected.some((e) => e.includes('"kind":"drift"'))).toBe(true);
+    expect(expected.some((e) => e.includes('"rule":"model-drift"'))).toBe(true);
+    const dir = tempDir('rrr-paper-model-kill-');
+    const journal = join(dir, '.rrr', 'live', 'paper-1', 'journal.jsonl');
+    expect(await runAndKill(dir, [...flags, '--speed', '400'], journal, 1500)).toBe('killed');
+    const resumed = rrr(['paper', '--resume', 'paper-1', '--speed', '0'], { cwd: dir });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(tradingEntries(readFileSync(journal, 'utf8').split('\n'))).toEqual(expected);
+  }, 120_000);
 });
