@@ -103,6 +103,12 @@ export function renderMetrics(status: RunStatus, now: number): string {
     metric('rrr_last_bar_timestamp_seconds', 'gauge', 'Open time of the last closed bar, Unix seconds.', [['', status.lastBar.bar.time / 1000]]);
     metric('rrr_last_bar_age_seconds', 'gauge', 'Seconds since the last bar was received.', [['', Math.max(0, now - status.lastBar.receivedAt) / 1000]]);
   }
+  const features = status.drift.flatMap((d) => d.features.map((f) => [`model="${labelValue(d.model)}",feature="${labelValue(f.feature)}"`, f] as const));
+  if (features.length > 0) {
+    metric('rrr_model_feature_psi', 'gauge', "Population stability index of a model's feature over the recent window against its training data.", features.map(([l, f]) => [l, f.psi]));
+    metric('rrr_model_feature_ks_pvalue', 'gauge', "KS p-value of a model's feature over the recent window against its training data (window counted by its effective size).", features.map(([l, f]) => [l, f.pValue]));
+    metric('rrr_model_feature_drifted', 'gauge', '1 while the feature drifts (PSI and KS past their thresholds), else 0.', features.map(([l, f]) => [l, f.drifted ? 1 : 0]));
+  }
   metric('rrr_running', 'gauge', '1 while the run is running.', [['', status.state === 'running' ? 1 : 0]]);
   return `${out.join('\n')}\n`;
 }

@@ -17,6 +17,7 @@ import { ReplayFeed } from '../../src/live/replay-feed.js';
 import { RiskGuard } from '../../src/live/risk-guard.js';
 import type { RiskConfig } from '../../src/live/risk-config.js';
 import { RunStateBuilder } from '../../src/live/run-state.js';
+import { renderMetrics } from '../../src/live/status-server.js';
 import type { DriftEntry, JournalEntry } from '../../src/live/types.js';
 import { float, text } from '../../src/strategies/params.js';
 import { onsets } from '../../src/strategies/signals.js';
@@ -115,6 +116,13 @@ describe('the live runner checks the models a strategy runs', () => {
     expect(status.drift).toHaveLength(1);
     expect(status.drift[0].model).toBe(model);
     expect(status.drift[0].drifted).toContain('ret:1');
+    // The same figures on the status endpoint's /metrics, per model and feature.
+    const metrics = renderMetrics(status, Date.now());
+    for (const f of status.drift[0].features) {
+      const labels = `{run="",model="${model}",feature="${f.feature}"}`;
+      expect(metrics).toContain(`rrr_model_feature_psi${labels} ${f.psi}\n`);
+      expect(metrics).toContain(`rrr_model_feature_drifted${labels} ${f.drifted ? 1 : 0}\n`);
+    }
   });
 
   it('--on-drift halt refuses every entry while a feature drifts (exits still pass), and the guard rebuilt from the journal is paused', async () => {
