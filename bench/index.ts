@@ -5,6 +5,7 @@
 import { backtestBenchmarks } from './backtest.bench.js';
 import { dataBenchmarks } from './data.bench.js';
 import { liveBenchmarks } from './live.bench.js';
+import { mlBenchmarks } from './ml.bench.js';
 import { monteCarloBenchmarks } from './montecarlo.bench.js';
 import { portfolioOptimizeBenchmarks } from './portfolio-optimize.bench.js';
 import { portfolioBenchmarks } from './portfolio.bench.js';
@@ -24,3 +25,4 @@ if (!only || only === 'portfolio') {
 if (!only || only === 'risk') await riskBenchmarks();
 if (!only || only === 'report') await reportBenchmarks();
 if (!only || only === 'live') await liveBenchmarks();
+if (!only || only === 'ml') await mlBenchmarks();

@@ -16,9 +16,11 @@ export interface FeatureProfile {
 const POINTS = 101;
 
 function finite(values: ArrayLike<number>, from = 0, to = values.length): Float64Array {
-  const out: number[] = [];
-  for (let i = from; i < to; i++) if (Number.isFinite(values[i])) out.push(values[i]);
-  return Float64Array.from(out).sort();
+  // Into a typed array, sorted in place: a million-row training profile is built per feature.
+  const out = new Float64Array(Math.max(0, to - from));
+  let k = 0;
+  for (let i = from; i < to; i++) if (Number.isFinite(values[i])) out[k++] = values[i];
+  return out.subarray(0, k).sort();
 }
 
 export function featureProfile(names: readonly string[], columns: readonly Float64Array[], from = 0, to = columns[0]?.length ?? 0): FeatureProfile {

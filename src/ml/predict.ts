@@ -13,7 +13,7 @@ import type { Bars } from '../data/bars.js';
 import { UserError } from '../errors.js';
 import { workerEntry } from '../research/worker-entry.js';
 import { computeFeatures, type FeaturePipeline } from './features.js';
-import { checkModelFeatures, fileStamp, readModelInfo, type ModelInfo } from './inference.js';
+import { buffersOf, checkModelFeatures, fileStamp, readModelInfo, type ModelInfo } from './inference.js';
 import type { PredictResponse } from './inference-worker.js';
 
 let bridge: { worker: Worker; port: MessagePort; signal: Int32Array } | undefined;
@@ -43,11 +43,15 @@ function tsxApi(): string {
 /** Longest wait for one batched prediction (model load included) before giving up. */
 const TIMEOUT_MS = 10 * 60_000;
 
-function runInWorker(path: string, columns: Float64Array[]): Float64Array {
+/**
+ * The model's predictions on `columns`. The columns are moved to the thread and back (a million bars of 20
+ * features are 160 MB to copy otherwise): use the returned ones, the ones given are detached.
+ */
+function runInWorker(path: string, columns: Float64Array[]): { predictions: Float64Array; columns: Float64Array[] } {
   bridge ??= startBridge();
   const { port, signal } = bridge;
   Atomics.store(signal, 0, 0);
-  port.postMessage({ path, columns });
+  port.postMessage({ path, columns }, buffersOf(columns));
   if (Atomics.wait(signal, 0, 0, TIMEOUT_MS) === 'timed-out') throw new UserError(`Model ${path} gave no predictions within ${TIMEOUT_MS / 60_000} minutes.`, { exitCode: 1, code: 'RRR_MODEL_RUN' });
   const message = receiveMessageOnPort(port)?.message as PredictResponse | undefined;
   if (!message) throw new Error('the inference thread answered without a message');
@@ -55,7 +59,7 @@ function runInWorker(path: string, columns: Float64Array[]): Float64Array {
     if ('unexpected' in message.error) throw new Error(message.error.unexpected);
     throw new UserError(message.error.message, { code: message.error.code, exitCode: message.error.exitCode });
   }
-  return message.predictions;
+  return { predictions: message.predictions, columns: message.columns };
 }
 
 const infos = new Map<string, { stamp: string; info: ModelInfo }>();
@@ -126,7 +130,8 @@ function extendLastRun(key: string, info: ModelInfo, path: string, columns: Floa
   }
   stats.extended++;
   const from = Math.max(0, m - info.window + 1);
-  const tail = runInWorker(path, columns.map((c) => c.subarray(from)));
+  // Copies of the new rows: the columns themselves must stay here (runInWorker moves what it is given).
+  const tail = runInWorker(path, columns.map((c) => c.slice(from))).predictions;
   const predictions = new Float64Array(n);
   predictions.set(last.predictions);
   predictions.set(tail.subarray(m - from), m);
@@ -163,8 +168,7 @@ export function takeModelUses(): ModelUse[] {
 export function predictModel(path: string, pipeline: FeaturePipeline, bars: Bars): Float64Array {
   const info = modelInfo(path);
   checkModelFeatures(info, pipeline.names);
-  const columns = computeFeatures(pipeline, bars);
-  useLog.set(path, { path, info, names: pipeline.names, columns });
+  let columns = computeFeatures(pipeline, bars);
   const inSample = inSampleBars(info, bars.time);
   // Once per model and process: a live runner asks on every bar.
   if (inSample > 0 && !warned.has(info.hash)) {
@@ -177,6 +181,7 @@ export function predictModel(path: string, pipeline: FeaturePipeline, bars: Bars
   const extended = extendLastRun(runKey, info, path, columns);
   if (extended) {
     lastRuns.set(runKey, { columns, predictions: extended });
+    useLog.set(path, { path, info, names: pipeline.names, columns });
     return extended;
   }
   const key = `${info.hash}:${fingerprint(columns)}`;
@@ -184,12 +189,13 @@ export function predictModel(path: string, pipeline: FeaturePipeline, bars: Bars
   if (predictions) stats.hits++;
   else {
     stats.misses++;
-    predictions = runInWorker(path, columns);
+    ({ predictions, columns } = runInWorker(path, columns));
     // A walk-forward asks for one slice of the data per window; a bounded cache keeps memory flat over many.
     if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
     cache.set(key, predictions);
   }
   lastRuns.set(runKey, { columns, predictions });
+  useLog.set(path, { path, info, names: pipeline.names, columns });
   return predictions;
 }
 

@@ -45,18 +45,22 @@ export function labelHorizon(label: string): number {
 /** Row-major matrix and labels of the usable rows (no NaN) in [from, to). */
 function design(data: Dataset, y: Float64Array, from: number, to: number): { x: Float64Array; y: Float64Array; rows: number } {
   const f = data.features.length;
-  const keep: number[] = [];
+  const keep = new Int32Array(Math.max(0, to - from));
+  let rows = 0;
   for (let i = from; i < to; i++) {
     if (Number.isNaN(y[i])) continue;
     let ok = true;
     for (let j = 0; j < f && ok; j++) if (!Number.isFinite(data.features[j][i])) ok = false;
-    if (ok) keep.push(i);
+    if (ok) keep[rows++] = i;
   }
-  const x = new Float64Array(keep.length * f);
-  keep.forEach((i, r) => {
-    for (let j = 0; j < f; j++) x[r * f + j] = data.features[j][i];
-  });
-  return { x, y: Float64Array.from(keep, (i) => y[i]), rows: keep.length };
+  const x = new Float64Array(rows * f);
+  const labels = new Float64Array(rows);
+  for (let r = 0, o = 0; r < rows; r++) {
+    const i = keep[r];
+    labels[r] = y[i];
+    for (let j = 0; j < f; j++) x[o++] = data.features[j][i];
+  }
+  return { x, y: labels, rows };
 }
 
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);

@@ -74,6 +74,79 @@ describe('exported models agree with rrr to 1e-6 when run by onnxruntime', () =>
   });
 });
 
+describe('inputs over several runs of the model (65,536 rows per run)', () => {
+  const n = 140_000;
+  const rand = mulberry32(21);
+  // NaN bars scattered and around the first run's end, so windows and usable rows straddle it.
+  const holes = new Set([0, 1, 9_973, 65_530, 65_537, 65_539, 70_001, 131_072, n - 1]);
+  const columns = [0, 1].map(() => Float64Array.from({ length: n }, (_, t) => (holes.has(t) ? NaN : Math.round(rand() * 1000) / 8)));
+
+  it('a window model: each bar gets its own window, hand-computed; bars whose window holds a NaN get NaN', async () => {
+    const W = 3;
+    // Flatten [batch, 3, 2] then a weight per position: a window out of order or shifted gives another sum.
+    const weights = [1, 10, 100, 1_000, 10_000, 100_000];
+    const path = join(dir, 'window-sum.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        graph: {
+          name: 'window-sum',
+          nodes: [
+            { op: 'Flatten', inputs: ['seq'], outputs: ['flat'], attributes: { axis: { int: 1 } } },
+            { op: 'MatMul', inputs: ['flat', 'w'], outputs: ['out'] },
+          ],
+          initializers: [{ name: 'w', dims: [W * 2, 1], values: Float64Array.from(weights) }],
+          inputs: [{ name: 'seq', elemType: ElemType.DOUBLE, dims: ['batch', W, 2] }],
+          outputs: [{ name: 'out', elemType: ElemType.DOUBLE, dims: ['batch', 1] }],
+        },
+        opsets: { '': 17 },
+      }),
+    );
+    const session = await openSession(path);
+    const p = await session.predict(columns);
+    await session.close();
+    let usable = 0;
+    for (let t = 0; t < n; t++) {
+      const bars = [t - 2, t - 1, t];
+      if (t < W - 1 || bars.some((s) => holes.has(s))) {
+        expect(p[t], `bar ${t}`).toBeNaN();
+        continue;
+      }
+      usable++;
+      const expected = bars.reduce((sum, s, k) => sum + weights[2 * k] * columns[0][s] + weights[2 * k + 1] * columns[1][s], 0);
+      if (p[t] !== expected) expect(p[t], `bar ${t}`).toBe(expected);
+    }
+    expect(usable).toBeGreaterThan(2 * 65_536);
+  });
+
+  it('a row model: rrr scores every usable bar the same; calls at once on one session do not mix', async () => {
+    const train = data(1500, 1);
+    const model = trainModel('logistic', train.x.filter((_, k) => k % 5 < 2), train.y, 1500, 2);
+    const path = join(dir, 'rows.onnx');
+    writeFileSync(path, exportOnnx(model, NAMES.slice(0, 2)));
+    const session = await openSession(path);
+    // Inside the training ranges (feature 0 around 0, feature 1 around 3), so predictions spread over (0, 1).
+    const rowsIn = [Float64Array.from(columns[0], (v) => v / 125 - 0.5), Float64Array.from(columns[1], (v) => 2 + v / 62.5)];
+    const mirrored = [Float64Array.from(columns[0], (v) => 0.5 - v / 125), Float64Array.from(columns[1], (v) => 4 - v / 62.5)];
+    const [p, q] = await Promise.all([session.predict(rowsIn), session.predict(mirrored)]);
+    await session.close();
+    for (const [input, out] of [
+      [rowsIn, p],
+      [mirrored, q],
+    ] as const) {
+      const x = new Float64Array(n * 2);
+      for (let t = 0; t < n; t++) (x[2 * t] = input[0][t]), (x[2 * t + 1] = input[1][t]);
+      const mine = scoreModel(model, x, n, 2);
+      for (let t = 0; t < n; t++) {
+        if (holes.has(t)) expect(out[t], `bar ${t}`).toBeNaN();
+        else if (Math.abs(out[t] - mine[t]) > 1e-12) expect(out[t], `bar ${t}`).toBeCloseTo(mine[t], 12);
+      }
+      const spread = mine.filter((v) => v > 0.1 && v < 0.9).length;
+      expect(spread).toBeGreaterThan(n / 4);
+    }
+  });
+});
+
 describe('a sequence model [batch, window, features]: a tiny ONNX LSTM against a hand-written forward pass', () => {
   const H = 3;
   const F = 2;

@@ -52,15 +52,10 @@ function rowNormalization(x: Float64Array, rows: number, f: number): Normalizati
 /** Row-major raw features (rows x f, no NaN) and labels -> a trained model. */
 export function trainModel(kind: ModelKind, x: Float64Array, y: ArrayLike<number>, rows: number, f: number, options: TrainOptions = {}, task = defaultTask(kind)): TrainedModel {
   const normalization = rowNormalization(x, rows, f);
+  // Logistic regression standardises the raw rows as it reads them; the others take a standardised copy.
+  if (kind === 'logistic') return { params: trainLogistic({ x, rows, features: f }, y, { l2: options.lambda, standardize: normalization }), task, normalization };
   const design: Design = { x: standardize(x, rows, f, normalization), rows, features: f };
-  const params =
-    kind === 'logistic'
-      ? trainLogistic(design, y, options.lambda === undefined ? {} : { l2: options.lambda })
-      : kind === 'ridge'
-        ? trainRidge(design, y, options.lambda ?? 1)
-        : kind === 'mlp'
-          ? trainMlp(design, y, task, { seed: options.seed, ...options.mlp })
-          : trainGbdt(design, y, task, options.gbdt);
+  const params = kind === 'ridge' ? trainRidge(design, y, options.lambda ?? 1) : kind === 'mlp' ? trainMlp(design, y, task, { seed: options.seed, ...options.mlp }) : trainGbdt(design, y, task, options.gbdt);
   return { params, task, normalization };
 }
 
