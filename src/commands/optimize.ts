@@ -133,8 +133,8 @@ export default class Optimize extends RrrCommand {
     const { StudyRecorder } = await import('../research/optimize/study-store.js');
     let recorder: import('../research/optimize/study-store.js').StudyRecorder;
     let done: import('../research/optimize/types.js').FinishedTrial[] = [];
-    const { queueSearchBatch } = await import('../research/queue/index.js');
-    const batchSize = flags.queue === undefined ? defaultBatchSize(method, evaluator.concurrency) : queueSearchBatch(method, evaluator.concurrency);
+    // The queue's modules only for a queue: a sweep on this machine does not pay their import.
+    const batchSize = flags.queue === undefined ? defaultBatchSize(method, evaluator.concurrency) : (await import('../research/queue/index.js')).queueSearchBatch(method, evaluator.concurrency);
     let studyBatch = batchSize;
     // The evaluator holds threads or a Redis connection: released if the study cannot be opened.
     try {
