@@ -43,6 +43,17 @@ export function allocateBars(length: number, meta: { symbol?: string; timeframe?
   return makeBars({ time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) }, meta);
 }
 
+/** Series one after the other, in one new frame (nothing sorted or merged). */
+export function concatBars(parts: readonly Bars[]): Bars {
+  const all = allocateBars(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    for (const field of ['time', ...BAR_FIELDS] as const) all[field].set(p[field], offset);
+    offset += p.length;
+  }
+  return all;
+}
+
 /** Bars [start, end) as views on the same memory (no copy). */
 export function sliceBars(bars: Bars, start: number, end: number): Bars {
   return makeBars(

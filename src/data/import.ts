@@ -1,4 +1,4 @@
-import { allocateBars, sliceBars, type Bars } from './bars.js';
+import { allocateBars, concatBars, sliceBars, type Bars } from './bars.js';
 import { checkDuplicates, checkNanPrices, checkNonPositivePrices, checkOhlc, checkVolume, validateBars, type QualityCheck, type QualityReport } from './quality.js';
 import { readBarsFile, streamDoubles, type ReadOptions } from './readers.js';
 import { isStrictlyIncreasing, permuteBars, timeOrder } from './sort.js';
@@ -176,31 +176,17 @@ function mergeParts(parts: readonly Bars[]): Bars {
     }
   }
   if (parts.length === 1 && checkDuplicates(parts[0], 0).count === 0) return parts[0];
-  const n = parts.reduce((sum, p) => sum + p.length, 0);
-  const all = allocateBars(n);
-  let offset = 0;
-  for (const p of parts) {
-    for (const field of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) all[field].set(p[field], offset);
-    offset += p.length;
-  }
+  const all = concatBars(parts);
+  const n = all.length;
   const order = timeOrder(all.time);
   // A stable sort keeps equal times in input order: the last of each run wins.
+  const lastOfRun = (k: number) => k === n - 1 || all.time[order[k + 1]] !== all.time[order[k]];
   let unique = 0;
-  for (let k = 0; k < n; k++) if (k === n - 1 || all.time[order[k + 1]] !== all.time[order[k]]) unique++;
-  const out = allocateBars(unique);
+  for (let k = 0; k < n; k++) if (lastOfRun(k)) unique++;
+  const rows = new Uint32Array(unique);
   let j = 0;
-  for (let k = 0; k < n; k++) {
-    if (k !== n - 1 && all.time[order[k + 1]] === all.time[order[k]]) continue;
-    const i = order[k];
-    out.time[j] = all.time[i];
-    out.open[j] = all.open[i];
-    out.high[j] = all.high[i];
-    out.low[j] = all.low[i];
-    out.close[j] = all.close[i];
-    out.volume[j] = all.volume[i];
-    j++;
-  }
-  return out;
+  for (let k = 0; k < n; k++) if (lastOfRun(k)) rows[j++] = order[k];
+  return permuteBars(all, rows);
 }
 
 /** How many values two sorted, duplicate-free arrays share. */

@@ -16,6 +16,7 @@ export function timeOrder(time: Float64Array): Uint32Array {
   return order;
 }
 
+/** The bars at these rows, in this order: a permutation, or a selection of rows. */
 export function permuteBars(bars: Bars, order: Uint32Array): Bars {
   const out = allocateBars(order.length, { symbol: bars.symbol, timeframe: bars.timeframe });
   for (const field of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {

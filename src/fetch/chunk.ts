@@ -1,4 +1,5 @@
-import { allocateBars, type Bars } from '../data/bars.js';
+import type { Bars } from '../data/bars.js';
+import { permuteBars } from '../data/sort.js';
 import { checkNanPrices, checkNonPositivePrices, checkOhlc, checkVolume, type QualityCheck } from '../data/quality.js';
 import { formatTime } from '../data/time.js';
 import { addTimeframe, type Timeframe } from '../data/timeframe.js';
@@ -47,14 +48,5 @@ export function keepValidBars(page: Bars, timeframe: Timeframe, window: { after:
     last = t;
   }
   if (keep.length === n) return page;
-  const out = allocateBars(keep.length);
-  keep.forEach((i, j) => {
-    out.time[j] = page.time[i];
-    out.open[j] = page.open[i];
-    out.high[j] = page.high[i];
-    out.low[j] = page.low[i];
-    out.close[j] = page.close[i];
-    out.volume[j] = page.volume[i];
-  });
-  return out;
+  return permuteBars(page, Uint32Array.from(keep));
 }

@@ -1,4 +1,5 @@
-import { allocateBars, type Bars } from '../data/bars.js';
+import { concatBars, type Bars } from '../data/bars.js';
+import { permuteBars } from '../data/sort.js';
 import { formatTime } from '../data/time.js';
 import { addTimeframe, type Timeframe } from '../data/timeframe.js';
 import type { BarSource } from './types.js';
@@ -93,18 +94,7 @@ export async function collectBars(source: BarSource, symbol: string, timeframe: 
         last = t;
       }
     }
-    const part = allocateBars(keep.length);
-    keep.forEach((k, n) => {
-      for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) part[f][n] = page.bars[f][k];
-    });
-    parts.push(part);
+    parts.push(permuteBars(page.bars, Uint32Array.from(keep)));
   }
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const all = allocateBars(total);
-  let offset = 0;
-  for (const p of parts) {
-    for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) all[f].set(p[f], offset);
-    offset += p.length;
-  }
-  return all;
+  return concatBars(parts);
 }
