@@ -6,8 +6,7 @@
  */
 import { UserError } from '../errors.js';
 import { checkModelAge, featureDrift, type FeatureProfile } from '../ml/drift.js';
-import { readModelInfo } from '../ml/inference.js';
-import { takeModelUses, type ModelUse } from '../ml/predict.js';
+import { modelInfo, takeModelUses, type ModelUse } from '../ml/predict.js';
 import { DRIFT_DEFAULTS, type RiskConfig } from './risk-config.js';
 import type { DriftEntry } from './types.js';
 
@@ -50,7 +49,7 @@ function trainingProfile(use: ModelUse): FeatureProfile | undefined {
 export function checkModelParams(params: Readonly<Record<string, unknown>>, config: RiskConfig, now = Date.now()): void {
   if (!config.maxModelAge) return;
   for (const value of Object.values(params)) {
-    if (typeof value === 'string' && /\.onnx$/i.test(value)) checkModelAge(value, readModelInfo(value).metadata, config.maxModelAge.ms, now);
+    if (typeof value === 'string' && /\.onnx$/i.test(value)) checkModelAge(value, modelInfo(value).metadata, config.maxModelAge.ms, now);
   }
 }
 

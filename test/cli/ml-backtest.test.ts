@@ -1,29 +1,17 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDataset } from '../../src/ml/dataset.js';
-import { featurePipeline, toMatrix } from '../../src/ml/features.js';
-import { parseLabels } from '../../src/ml/labels.js';
-import { trainModel } from '../../src/ml/models/index.js';
-import { exportOnnx } from '../../src/ml/onnx/export.js';
-import { readCsvBars } from '../helpers/shared.js';
 import { rrr, tempDir } from '../helpers/cli.js';
+import { demoModel, DEMO_DATA as DATA } from '../fixtures/ml/demo-model.js';
 import { exampleStrategy } from '../fixtures/ml/example-strategy.js';
-
-const DATA = resolve('datasets/demo-a_1d.csv');
-const FEATURES = ['ret:1', 'ret:5', 'ret:20', 'vol:20', 'zscore:20', 'rsi:14', 'ret:1@1', 'ret:1@2'];
 
 describe('rrr backtest --strategy examples/ml-strategy.ts --param model=PATH', () => {
   let cwd: string;
   beforeAll(() => {
     cwd = tempDir('rrr-ml-backtest-');
     // A logistic model on the example's features, trained on the dataset's rows 0..999 (its training window).
-    const data = buildDataset(featurePipeline(FEATURES), readCsvBars(DATA), parseLabels('forward:5'));
-    const rows = 1000;
-    const x = Float64Array.from(toMatrix([...data.features], rows));
-    const model = trainModel('logistic', x, data.labels[0].subarray(0, rows), rows, FEATURES.length);
+    const { data, rows, write } = demoModel();
     const iso = (ms: number) => new Date(ms).toISOString();
-    writeFileSync(join(cwd, 'm.onnx'), exportOnnx(model, FEATURES, { 'rrr.trainedFrom': iso(data.time[0]), 'rrr.trainedTo': iso(data.time[rows - 1]), 'rrr.createdAt': iso(Date.now()) }));
+    write(join(cwd, 'm.onnx'), { 'rrr.trainedFrom': iso(data.time[0]), 'rrr.trainedTo': iso(data.time[rows - 1]), 'rrr.createdAt': iso(Date.now()) });
   });
 
   it('runs end to end on the demo data, trading on the model, and flags the bars inside its training window as in-sample', () => {

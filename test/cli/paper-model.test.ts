@@ -1,19 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDataset } from '../../src/ml/dataset.js';
 import { featureProfile } from '../../src/ml/drift.js';
-import { featurePipeline, toMatrix } from '../../src/ml/features.js';
-import { parseLabels } from '../../src/ml/labels.js';
-import { trainModel } from '../../src/ml/models/index.js';
-import { exportOnnx } from '../../src/ml/onnx/export.js';
-import { readCsvBars } from '../helpers/shared.js';
 import { rrr, tempDir } from '../helpers/cli.js';
+import { demoModel, DEMO_DATA as DATA, EXAMPLE_FEATURES as FEATURES } from '../fixtures/ml/demo-model.js';
 import { exampleStrategy } from '../fixtures/ml/example-strategy.js';
 import { runAndKill, tradingEntries } from '../helpers/kill.js';
-
-const DATA = resolve('datasets/demo-a_1d.csv');
-const FEATURES = ['ret:1', 'ret:5', 'ret:20', 'vol:20', 'zscore:20', 'rsi:14', 'ret:1@1', 'ret:1@2'];
 
 describe('a model strategy in rrr parity, rrr paper and rrr status', () => {
   let cwd: string;
@@ -23,11 +15,9 @@ describe('a model strategy in rrr parity, rrr paper and rrr status', () => {
     strategy = exampleStrategy(cwd);
     // Logistic models on the example's features, trained on the demo data's first 1000 rows, with the profile
     // of those rows (what rrr ml train writes): one made now, one made 10 days ago.
-    const data = buildDataset(featurePipeline(FEATURES), readCsvBars(DATA), parseLabels('forward:5'));
-    const rows = 1000;
-    const model = trainModel('logistic', Float64Array.from(toMatrix([...data.features], rows)), data.labels[0].subarray(0, rows), rows, FEATURES.length);
+    const { data, rows, write: writeModel } = demoModel();
     const profile = JSON.stringify(featureProfile(FEATURES, [...data.features], 0, rows));
-    const write = (name: string, created: number) => writeFileSync(join(cwd, name), exportOnnx(model, FEATURES, { 'rrr.createdAt': new Date(created).toISOString(), 'rrr.profile': profile }));
+    const write = (name: string, created: number) => writeModel(join(cwd, name), { 'rrr.createdAt': new Date(created).toISOString(), 'rrr.profile': profile });
     write('m.onnx', Date.now());
     write('old.onnx', Date.now() - 10 * 86_400_000);
   });
