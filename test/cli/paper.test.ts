@@ -7,22 +7,13 @@ import type { JournalEntry } from '../../src/live/types.js';
 import { builtinStrategy } from '../../src/strategies/registry.js';
 import { readCsvBars } from '../helpers/shared.js';
 import { fileSha, rrr, tempDir } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const BIN = resolve('bin/run.js');
 const DEMO = resolve('datasets/demo-a_1d.csv');
 
 function journal(dir: string, runId: string): JournalEntry[] {
   return readFileSync(join(dir, '.rrr', 'live', runId, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEntry);
-}
-
-async function until<T>(what: string, fn: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('rrr paper and rrr parity from the command line', () => {
@@ -79,7 +70,7 @@ export default defineStrategy({ name: 'peek', params: {}, warmup: () => 1,
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
     const endpoint = join(dir, '.rrr', 'live', 'paper-1', 'endpoint.json');
-    await until('the run to serve its endpoint', () => (existsSync(endpoint) ? true : undefined));
+    await waitUntil('the run serves its endpoint', () => existsSync(endpoint), 20_000);
     const running = rrr(['status', 'paper-1', '--json'], { cwd: dir });
     expect(running.status, running.stderr).toBe(0);
     expect(running.json().source).toBe('endpoint');
@@ -130,7 +121,7 @@ export default defineStrategy({ name: 'peek', params: {}, warmup: () => 1,
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
     const folder = join(dir, '.rrr', 'live', 'paper-1');
-    await until('the run to serve its endpoint', () => (existsSync(join(folder, 'endpoint.json')) ? true : undefined));
+    await waitUntil('the run serves its endpoint', () => existsSync(join(folder, 'endpoint.json')), 20_000);
     await new Promise((r) => setTimeout(r, 1500));
     writeFileSync(join(folder, 'KILL'), '');
     expect(await exited).toBe(0);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RespClient } from '../../src/research/queue/resp-client.js';
 import { queueStatus } from '../../src/research/queue/status.js';
 import { parseQueueUrl } from '../../src/research/queue/url.js';
+export { waitUntil } from './wait.js';
 
 /** Debian's redis-server ($RRR_REDIS_SERVER to use another), or null when absent. */
 export const REDIS_SERVER: string | null = (() => {
@@ -169,14 +170,6 @@ export function redisForTests(processes: { killAll(): Promise<unknown> }, option
 export async function stopProcess(child: Spawned, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   return child.exited;
-}
-
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A strategy file with sma-cross's parameters whose signals are `signals` (an arrow body over bars and p). */
