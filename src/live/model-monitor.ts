@@ -77,7 +77,7 @@ export class ModelMonitor implements BarMonitor {
       this.firstBar = false;
       const given = [this.config.maxModelAge && '--max-model-age', this.config.drift && 'the drift flags'].filter(Boolean);
       if (uses.length === 0 && given.length > 0) {
-        throw new UserError(`${given.join(' and ')} apply to a strategy that runs a model, but this strategy ran none on its first bar: remove ${given.length > 1 ? 'them' : 'it'}.`, { code: 'RRR_NO_MODEL' });
+        throw new UserError(`This strategy ran no model on its first bar, so ${given.join(' and ')} cannot apply: remove ${given.length > 1 ? 'them' : 'it'}.`, { code: 'RRR_NO_MODEL' });
       }
     }
     const entries: DriftEntry[] = [];

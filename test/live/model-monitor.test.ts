@@ -164,7 +164,7 @@ describe('the live runner checks the models a strategy runs', () => {
 
   it('refuses the model settings for a strategy that runs no model, and --on-drift halt for a model without a profile', async () => {
     const plain = defineStrategy({ name: 'plain', params: {}, warmup: () => 1, signals: (b) => ({ entries: new Uint8Array(b.length), exits: new Uint8Array(b.length) }) });
-    await expect(replay(model, { maxModelAge: { ms: 86_400_000, text: '1d' } }, plain as never, {})).rejects.toThrow(/^--max-model-age apply to a strategy that runs a model, but this strategy ran none on its first bar: remove it\.$/);
+    await expect(replay(model, { maxModelAge: { ms: 86_400_000, text: '1d' } }, plain as never, {})).rejects.toThrow(/^This strategy ran no model on its first bar, so --max-model-age cannot apply: remove it\.$/);
     const bare = join(dir, 'bare.onnx');
     const columns = computeFeatures(pipeline, bars);
     const y = forwardReturn(bars.close, 1).map((r) => (r > 0 ? 1 : 0));
