@@ -7,6 +7,7 @@ import { formatSpan, modeSpacing, parseTimeframe, type Timeframe } from './timef
 import { loadBars } from './load.js';
 import { Store } from './store.js';
 import { storeQueryError } from './store-errors.js';
+import { duckdb } from './duckdb-module.js';
 import { summarizeQuality } from './series.js';
 import { UserError } from '../errors.js';
 
@@ -68,7 +69,7 @@ export async function readImportFiles(files: readonly string[], options: ImportO
   const timeframe = parseTimeframe(options.timeframe);
   const parts: Bars[] = [];
   const imported: ImportedFile[] = [];
-  const scratch = await Store.open(':memory:');
+  const scratch = await Store.scratch();
   try {
     for (const file of files) {
       const { bars } = await readBarsFile(scratch, file, options);
@@ -251,7 +252,7 @@ function mergeInto(stored: Bars, incoming: Bars): { runs: Bars[] } {
  * (the time as int64 bits, NaN volume as NULL), with no value boxed on the way.
  */
 async function appendBars(store: Store, symbol: string, timeframe: string, runs: readonly Bars[]): Promise<void> {
-  const { DuckDBDataChunk, VARCHAR, BIGINT, DOUBLE } = await import('@duckdb/node-api');
+  const { DuckDBDataChunk, VARCHAR, BIGINT, DOUBLE } = duckdb();
   const SIZE = 2048;
   let appender;
   try {

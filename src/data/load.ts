@@ -75,7 +75,7 @@ async function loadFromStore(store: Store, options: LoadOptions): Promise<Bars> 
 
 async function loadFile(options: LoadOptions): Promise<Bars> {
   const file = options.file!;
-  const store = options.store ?? (await Store.open(':memory:'));
+  const store = options.store ?? (await Store.scratch());
   try {
     const { bars } = await readBarsFile(store, file, options);
     let sorted = isStrictlyIncreasing(bars.time) ? bars : permuteBars(bars, timeOrder(bars.time));

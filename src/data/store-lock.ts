@@ -1,6 +1,7 @@
 import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
+import { duckdb } from './duckdb-module.js';
 import { storeError } from './store-errors.js';
 
 /**
@@ -76,7 +77,7 @@ function clearWriterMark(path: string): void {
  * (and, for a reader, while a writer is waiting). Every other failure becomes a sentence at once.
  */
 export async function openInstance(path: string, readOnly: boolean, waitMs = settings.waitMs): Promise<DuckDBInstance> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = duckdb();
   const deadline = Date.now() + waitMs;
   let delay = 20;
   let told = false;

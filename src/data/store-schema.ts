@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
+import { duckdb } from './duckdb-module.js';
+import { STORE_CATALOG } from './store-catalog.js';
 import { storeQueryError } from './store-errors.js';
 
 /** The tables rrr keeps, by name: shared by the migrations and by read-only opens of older stores. */
@@ -154,7 +157,7 @@ CREATE TABLE ${TABLES.bar_sources};`,
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-interface CatalogObject {
+export interface CatalogObject {
   kind: 'table' | 'view' | 'sequence';
   schema: string;
   /** Columns of a table, the normalised definition of a view. */
@@ -184,23 +187,35 @@ async function describeCatalog(connection: DuckDBConnection): Promise<Map<string
 let reference: Promise<Map<string, CatalogObject>> | undefined;
 
 /**
- * What the migrations create, described by the same query as a store, so the two compare exactly. Built
- * once per process; call it before opening a store, so the store is not held while it is built.
+ * What the migrations create, described by the same query as a store, so the two compare exactly. Read from
+ * the generated STORE_CATALOG when it was made from these migrations with this DuckDB; built otherwise (~70 ms,
+ * which every command opening a store paid). Call it before opening a store, so the store is not held while
+ * it is built.
  */
 export function referenceCatalog(): Promise<Map<string, CatalogObject>> {
-  reference ??= (async () => {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      for (const m of MIGRATIONS) await connection.run(m.sql);
-      return await describeCatalog(connection);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
-  })();
+  reference ??= STORE_CATALOG.key === catalogKey() ? Promise.resolve(new Map(STORE_CATALOG.objects as [string, CatalogObject][])) : buildReferenceCatalog();
   return reference;
+}
+
+/** Names the migrations and the DuckDB library that describes them: a change to either makes STORE_CATALOG stale. */
+export function catalogKey(): string {
+  const hash = createHash('sha256').update(duckdb().version());
+  for (const m of MIGRATIONS) hash.update(`\0${m.version}\0${m.sql}`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The reference catalog built from scratch: the migrations run in an empty in-memory database. */
+export async function buildReferenceCatalog(): Promise<Map<string, CatalogObject>> {
+  const { DuckDBInstance } = duckdb();
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const m of MIGRATIONS) await connection.run(m.sql);
+    return await describeCatalog(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 
 export interface SchemaState {

@@ -4,7 +4,7 @@ import { validateBars, type QualityOptions, type QualityReport } from './quality
 import { readBarsFile, type ReadOptions } from './readers.js';
 import { assertSeries, listSeries } from './series.js';
 import { loadBars } from './load.js';
-import { withStore } from './store.js';
+import { Store, withStore } from './store.js';
 import { inferTimeframe, parseTimeframe } from './timeframe.js';
 
 export interface ValidateOptions extends QualityOptions, ReadOptions {
@@ -18,11 +18,14 @@ export interface ValidateOptions extends QualityOptions, ReadOptions {
  */
 export async function validateTarget(target: string | undefined, options: ValidateOptions): Promise<QualityReport[]> {
   if (target !== undefined && (existsSync(target) || /\.(csv|txt|tsv|parquet|pq|arrow|feather|ipc)$/i.test(target))) {
-    return withStore(':memory:', {}, async (store) => {
-      const { bars } = await readBarsFile(store, target, options);
+    const scratch = await Store.scratch();
+    try {
+      const { bars } = await readBarsFile(scratch, target, options);
       const timeframe = parseTimeframe(options.timeframe ?? inferTimeframe(bars.time, target));
       return [validateBars({ ...bars, symbol: target }, timeframe, options)];
-    });
+    } finally {
+      scratch.close();
+    }
   }
   return withStore(options.db, { readOnly: true }, async (store) => {
     let series = await listSeries(store);

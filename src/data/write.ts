@@ -49,7 +49,7 @@ export async function writeColumns(path: string, columns: readonly OutputColumn[
 }
 
 async function writeWithDuckDb(path: string, columns: readonly OutputColumn[], format: 'csv' | 'parquet'): Promise<void> {
-  const store = await Store.open(':memory:');
+  const store = await Store.scratch();
   try {
     const types = columns.map((c) => ({ time: 'BIGINT', number: 'DOUBLE', integer: 'BIGINT', text: 'VARCHAR' })[kindOf(c)]);
     await store.run(`CREATE TABLE out (${columns.map((c, k) => `${quote(c.name)} ${types[k]}`).join(', ')})`);

@@ -68,7 +68,7 @@ export async function readDataset(path: string): Promise<LoadedDataset> {
   }
   const reader = /\.csv$/i.test(path) ? 'read_csv_auto' : /\.parquet$/i.test(path) ? 'read_parquet' : undefined;
   if (!reader) throw new UserError(`Dataset ${path} is neither .parquet nor .csv: give the file rrr ml dataset wrote.`, { code: 'RRR_DATASET_FORMAT' });
-  const store = await Store.open(':memory:');
+  const store = await Store.scratch();
   try {
     const source = `${reader}('${path.replace(/'/g, "''")}')`;
     let described;

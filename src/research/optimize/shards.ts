@@ -67,7 +67,7 @@ function flatColumns(header: StudyHeader, trials: readonly FinishedTrial[]): str
  */
 export async function writeTrialsParquet(path: string, header: StudyHeader, trials: readonly FinishedTrial[], options: { interrupted?: boolean } = {}): Promise<void> {
   const temp = join(dirname(resolve(path)), `.${basename(path)}.${process.pid}-${Date.now().toString(36)}.rrr-partial`);
-  const store = await Store.open(':memory:');
+  const store = await Store.scratch();
   try {
     await store.run(`CREATE TABLE trials (${TRIAL_COLUMNS})`);
     const appender = await store.connection.createAppender('trials');
@@ -132,7 +132,7 @@ function firstDifference(a: StudyHeader, b: StudyHeader): string {
  */
 export async function readShards(paths: readonly string[]): Promise<{ header: StudyHeader; trials: FinishedTrial[] }> {
   const files = shardFiles(paths);
-  const store = await Store.open(':memory:');
+  const store = await Store.scratch();
   try {
     const list = `[${files.map((f) => sqlText(f)).join(', ')}]`;
     const headers = new Map<string, StudyHeader>();
