@@ -324,7 +324,7 @@ export async function runBacktestJob(options: BacktestJobOptions): Promise<Backt
  */
 export async function recordOrSayWhyNot(db: string, run: Omit<RunRecord, 'id' | 'createdAt' | 'tags'>): Promise<{ runId: number | null; notRecorded?: string }> {
   try {
-    return { runId: await withStore(db, { create: true }, (store) => recordRun(store, run)) };
+    return { runId: await withStore(db, { create: true, recordsOnly: true }, (store) => recordRun(store, run)) };
   } catch (error) {
     if (!(error instanceof UserError && error.code === 'RRR_DB_BUSY')) throw error;
     return { runId: null, notRecorded: error.message };

@@ -220,6 +220,24 @@ describe('a damaged store is reported as damaged, and nothing is written into it
     else expect(read).toMatchObject({ time: many.time, close: many.close, volume: many.volume });
     expect(hash(path)).toBe(before);
   });
+
+  it('a write of records only (a run) does not read the bars through first; a read of the damaged bars still refuses them', async () => {
+    // The first place where damage is in the bars' data blocks: a full write open refuses it, a records-only one does not.
+    const size = statSync(good).size;
+    let path: string | undefined;
+    for (let at = 12_288; at < size && path === undefined; at += 65_536) {
+      const candidate = damaged(`records-only-${at}`, (p) => overwrite(p, at + 100, Buffer.alloc(64, 0xff)));
+      const full = await withStore(candidate, { create: false }, (store) => listRuns(store)).then(() => undefined, (e: UserError) => e.code);
+      const records = await withStore(candidate, { create: false, recordsOnly: true }, (store) => listRuns(store)).then(() => undefined, (e: UserError) => e.code);
+      if (full === 'RRR_DB_CORRUPT' && records === undefined) path = candidate;
+    }
+    expect(path, 'no damage that only the bars scan finds').toBeDefined();
+    const run = { strategy: 's', symbols: ['M'], timeframe: '1m', from: 'a', to: 'b', params: {}, settings: {}, dataFingerprint: 'f', metrics: {} };
+    await withStore(path!, { create: false, recordsOnly: true }, (store) => recordRun(store, run));
+    expect(await withStore(path!, { readOnly: true }, (store) => listRuns(store))).toHaveLength(1);
+    const read = await loadBars({ db: path!, symbol: 'M', timeframe: '1m' }).then((b) => b, (e: unknown) => e);
+    expect((read as UserError).code).toBe('RRR_DB_CORRUPT');
+  });
 });
 
 describe('one process, one writer per store file', () => {

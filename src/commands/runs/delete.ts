@@ -32,7 +32,7 @@ export default class RunsDelete extends RrrCommand {
         return { deleted: [], runs: [] };
       }
     }
-    const deleted = await withStore(db, { create: false }, (store) => deleteRuns(store, ids));
+    const deleted = await withStore(db, { create: false, recordsOnly: true }, (store) => deleteRuns(store, ids));
     this.log(`Deleted run${deleted.length === 1 ? '' : 's'} ${deleted.map(describe).join(', ')} from ${db}.`);
     return { deleted: deleted.map((r) => r.id), runs: deleted };
   }

@@ -26,7 +26,7 @@ export default class RunsTag extends RrrCommand {
     const { withStore } = await import('../../data/store.js');
     const { addTags, parseTag, removeTags } = await import('../../data/runs.js');
     tags.forEach(parseTag);
-    const change = await withStore(this.dbPath(flags.db), { create: false }, (store) => (flags.remove ? removeTags(store, id, tags) : addTags(store, id, tags)));
+    const change = await withStore(this.dbPath(flags.db), { create: false, recordsOnly: true }, (store) => (flags.remove ? removeTags(store, id, tags) : addTags(store, id, tags)));
     const list = (t: readonly string[]) => (t.length === 0 ? 'none' : t.join(' '));
     const unchanged = flags.remove ? [] : tags.filter((t) => !change.changed.includes(t));
     this.log(

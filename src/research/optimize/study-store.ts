@@ -207,7 +207,7 @@ export class StudyRecorder {
   static async create(db: string, header: Omit<StudyHeader, 'id' | 'createdAt'>): Promise<StudyRecorder> {
     assertFileStore(db);
     const createdAt = new Date().toISOString();
-    const full = await withStore(db, { create: true }, (store) =>
+    const full = await withStore(db, { create: true, recordsOnly: true }, (store) =>
       store.transaction(async () => {
         const [row] = await store.rows('SELECT coalesce(max(CAST(substr(id, 2) AS BIGINT)), 0) + 1 AS next FROM studies');
         const study: StudyHeader = { id: `s${Number(row.next)}`, createdAt, ...header };
@@ -275,7 +275,7 @@ export class StudyRecorder {
     const owner = { id: this.id, createdAt: this.header.createdAt };
     try {
       const pending = readJournal(this.db, owner)?.trials ?? [];
-      await withStore(this.db, { create: false }, (store) =>
+      await withStore(this.db, { create: false, recordsOnly: true }, (store) =>
         store.transaction(async () => {
           await insertTrials(store, this.id, pending);
           await updateStudy(store, this.id, state, this.header.direction);

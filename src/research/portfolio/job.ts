@@ -268,7 +268,7 @@ export async function runPortfolioJob(o: PortfolioJobOptions): Promise<Portfolio
     const settings = { ...result.options, periodsPerYear: ppy, periodsPerYearReason: annual.reason, ...(o.riskFreeRate ? { riskFreeRate: o.riskFreeRate } : {}) };
     const metrics = { ...backtest.metrics, turnoverPerRebalance: turnover.perRebalance, turnoverPerYear: turnover.perYear, effectiveBets: Number.isFinite(effectiveBets) ? effectiveBets : null, cashRebalances: plan.history.filter((h) => h.inCash).length };
     try {
-      runId = await withStore(o.db, { create: true }, (store) => recordRun(store, { strategy: 'portfolio', symbols, timeframe, from, to, params, settings, dataFingerprint, metrics }));
+      runId = await withStore(o.db, { create: true, recordsOnly: true }, (store) => recordRun(store, { strategy: 'portfolio', symbols, timeframe, from, to, params, settings, dataFingerprint, metrics }));
     } catch (error) {
       if (!(error instanceof UserError && error.code === 'RRR_DB_BUSY')) throw error;
       notRecorded = error.message;
