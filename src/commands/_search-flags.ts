@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
 import { UserError, suggestion } from '../errors.js';
 import type { SearchSettings } from '../research/optimize/types.js';
@@ -45,6 +46,11 @@ export async function searchEvaluator(
   return QueueEvaluator.open(parseQueueUrl(flags.queue), { ...queue, onWait: printQueueWait, ...(flags.workers === undefined ? {} : { concurrency: workers }) });
 }
 
+/** Threads to run trials on: --workers, refused in one sentence unless a whole number >= 1; default the cores. */
+export function workersFromFlags(flags: { workers?: string }): number {
+  return wholeFlag('workers', flags.workers, 1, 'a whole number of threads, 1 or more') ?? availableParallelism();
+}
+
 /** A whole-number flag, refused in one sentence unless it is a whole number >= min. */
 export function wholeFlag(flag: string, text: string | undefined, min: number, accepted: string): number | undefined {
   if (text === undefined) return undefined;
@@ -67,7 +73,6 @@ export interface ParsedSearchFlags {
  * parameter the strategy does not have or that is both searched and pinned, a grid above 1,000,000 without --yes.
  */
 export async function searchFromFlags(flags: Record<string, unknown>, strategy: AnyStrategy, params: Readonly<Record<string, string>> = {}): Promise<ParsedSearchFlags> {
-  const { availableParallelism } = await import('node:os');
   const { parseObjective, parseConstraint } = await import('../research/optimize/objective.js');
   const { parseGridFlags, spaceFromSchema, strategyCheck, checkGridSize } = await import('../research/search/index.js');
   const { parseParamValue } = await import('../strategies/params.js');
@@ -82,7 +87,7 @@ export async function searchFromFlags(flags: Record<string, unknown>, strategy: 
         ? (wholeFlag('trials', text.trials, 1, 'a whole number of trials, 1 or more') ?? 100)
         : undefined;
   const seed = wholeFlag('seed', text.seed ?? '42', 0, 'a whole number, 0 or more')!;
-  const workers = wholeFlag('workers', text.workers, 1, 'a whole number of threads, 1 or more') ?? availableParallelism();
+  const workers = workersFromFlags(text);
   const objective = parseObjective(text.objective ?? 'sharpe');
   const constraints = ((flags.constraint as string[] | undefined) ?? []).map((c) => parseConstraint(c));
   const schema = strategy.params;

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { searchEvaluator, searchFlags, searchFromFlags, wholeFlag } from './_search-flags.js';
+import { searchEvaluator, searchFlags, searchFromFlags, wholeFlag, workersFromFlags } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 /** argv without one valued flag (`--name V` or `--name=V`). */
@@ -93,14 +93,26 @@ export default class Optimize extends RrrCommand {
 
     await checkReportFlags(flags);
 
-    const options = await backtestOptionsFromFlags(flags, db);
-    const prepared = await prepareBacktest(options);
+    // Threads here start while the data is read: their start-up and the read overlap. (A queue's connection
+    // waits until the data and settings are known good.)
+    const local = flags.queue === undefined ? await searchEvaluator(flags, workersFromFlags(flags)) : undefined;
+    local?.start?.(flags.strategy).catch(() => {}); // a failure to start is thrown again by load()
+    let options, prepared, parsedSearch;
+    try {
+      options = await backtestOptionsFromFlags(flags, db);
+      prepared = await prepareBacktest(options);
+      parsedSearch = await searchFromFlags(flags, prepared.strategy, options.params);
+    } catch (error) {
+      await local?.close();
+      throw error;
+    }
     const { strategy } = prepared;
-    const { search, workers, fixed } = await searchFromFlags(flags, strategy, options.params);
+    const { search, workers, fixed } = parsedSearch;
     const { method, seed, objective, direction, constraints, space } = search;
     const count = search.trials;
     const bars = prepared.series[0].length;
     if (pboSplits > 0 && bars - 1 < 2 * pboSplits) {
+      await local?.close();
       throw new UserError(`--pbo-splits ${pboSplits} needs ${2 * pboSplits} returns or more (${2 * pboSplits + 1} bars) and the data has ${bars} bars: lower --pbo-splits, or pass 0 to skip PBO.`);
     }
 
@@ -127,9 +139,12 @@ export default class Optimize extends RrrCommand {
     };
     // A queue's jobs name their study by its id and store; a new study is named once the store gives its id.
     const queueStudy = (id: string) => `study ${id} in ${db}`;
-    const evaluator = await searchEvaluator(flags, workers, resumeId === undefined ? {} : { study: queueStudy(resumeId), resumeHint: `rrr optimize --resume ${resumeId}` });
+    const evaluator = local ?? (await searchEvaluator(flags, workers, resumeId === undefined ? {} : { study: queueStudy(resumeId), resumeHint: `rrr optimize --resume ${resumeId}` }));
     // Threads read the bars in shared memory: moved there once, so there is one copy whatever the thread count.
     if (flags.queue === undefined && evaluator.concurrency > 1) prepared.series = toSharedBars(prepared.series);
+    // Local threads take the bars while the study is recorded; a queue's jobs need the study's name first.
+    const loading = local?.load(prepared.series);
+    loading?.catch(() => {}); // awaited below
     const { StudyRecorder } = await import('../research/optimize/study-store.js');
     let recorder: import('../research/optimize/study-store.js').StudyRecorder;
     let done: import('../research/optimize/types.js').FinishedTrial[] = [];
@@ -177,7 +192,7 @@ export default class Optimize extends RrrCommand {
     let lastProgress = 0;
     let result;
     try {
-      await evaluator.load(prepared.series);
+      await (loading ?? evaluator.load(prepared.series));
       result = await runSearch(
         evaluator,
         {

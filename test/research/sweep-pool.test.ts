@@ -153,6 +153,42 @@ describe('the standard 100-pair sweep (BENCHMARK.md)', () => {
   });
 });
 
+describe('a pool started before its data, and loaded again', () => {
+  it('started (and exercised) ahead of the bars, then given two series in turn, gives the in-thread results on each', async () => {
+    const early = new PoolEvaluator(2);
+    try {
+      await early.start('sma-cross');
+      const spec = specs['sma-cross, all metrics, PBO blocks'];
+      const other = benchmarkBars(20_000, 7);
+      const otherReference = new InThreadEvaluator();
+      await otherReference.load([other]);
+      for (const [series, inThread] of [[bars, reference], [other, otherReference], [bars, reference]] as const) {
+        await early.load([series]);
+        const range = { from: 0, to: series.length };
+        expect(await early.run(spec, range, small())).toEqual(await inThread.run(spec, range, small()));
+      }
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('a worker that replaced one that died is sent the bars with its first batch, and gives the in-thread results', async () => {
+    const survivor = new PoolEvaluator(2);
+    try {
+      await survivor.load([bars]);
+      const crash: SweepSpec = { strategy: crashingFile, sim: {}, periodsPerYear: 525_600, metrics: ['finalEquity'], pboSplits: 0 };
+      await expect(survivor.run(crash, { from: 0, to: bars.length }, [{ number: 0, params: { n: 1 } }])).rejects.toThrow(/^A sweep worker failed/);
+      const spec = specs['sma-cross with a 1% stop-loss, two metrics'];
+      const trials = grid();
+      expect(await survivor.run(spec, { from: 0, to: bars.length }, trials)).toEqual(await reference.run(spec, { from: 0, to: bars.length }, trials));
+      const probes = await survivor.probe();
+      expect(probes.every((p) => p.sharedBuffers)).toBe(true);
+    } finally {
+      await survivor.close();
+    }
+  });
+});
+
 describe('shared memory', () => {
   it('every worker sees the bars in a SharedArrayBuffer, and already-shared bars are not copied again', async () => {
     const probes = await pool.probe();

@@ -11,9 +11,9 @@ import type { Bars } from '../../data/bars.js';
 import { UserError } from '../../errors.js';
 import { checkRange } from './in-thread.js';
 import { unpackOutputs, type PackedOutputs } from './packed-results.js';
-import { shareBars } from './shared-bars.js';
+import { shareBars, type SharedBars } from './shared-bars.js';
 import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
-import type { WorkerData, WorkerProbe, WorkerTask, WorkerUserError } from './worker.js';
+import type { NeedsBars, WorkerData, WorkerProbe, WorkerTask, WorkerUserError } from './worker.js';
 
 export interface PoolOptions {
   /** Bytes of indicator outputs each worker may keep (default DEFAULT_INDICATOR_CACHE_BYTES). */
@@ -36,6 +36,9 @@ function firstLine(error: unknown): string {
 export class PoolEvaluator implements Evaluator {
   readonly concurrency: number;
   private pool?: Piscina;
+  private starting?: Promise<void>;
+  private shared?: SharedBars;
+  private generation = 0;
   private length = 0;
   private closed = false;
   private readonly options: PoolOptions;
@@ -46,13 +49,19 @@ export class PoolEvaluator implements Evaluator {
     this.options = options;
   }
 
-  /** Starts the workers on these bars (shared, copied only if they are not in shared memory already). */
-  async load(bars: readonly Bars[]): Promise<void> {
-    if (bars.length === 0) throw new RangeError('load() needs at least one series of bars.');
-    await this.pool?.destroy();
+  /**
+   * Starts the threads and loads their modules, before any bars: a command starts them first and reads its
+   * data meanwhile. load() calls it when nobody did.
+   */
+  start(strategy?: string): Promise<void> {
+    this.starting ??= this.open(strategy);
+    return this.starting;
+  }
+
+  /** `strategy`, when built in, is also run on a small synthetic series in each thread (see InThreadEvaluator.exercise). */
+  private async open(strategy?: string): Promise<void> {
     this.closed = false;
-    const data: WorkerData = { bars: shareBars(bars), indicatorCacheBytes: this.options.indicatorCacheBytes };
-    this.length = bars[0].length;
+    const data: WorkerData = { indicatorCacheBytes: this.options.indicatorCacheBytes };
     this.pool = new Piscina({
       ...workerEntry(import.meta.url, 'worker'),
       minThreads: this.concurrency,
@@ -66,29 +75,45 @@ export class PoolEvaluator implements Evaluator {
     // Piscina reports a message for a task it no longer tracks (one cut short by close()) as an 'error' event,
     // which would crash the process if nobody listened; the task's own promise has already said what happened.
     this.pool.on('error', () => {});
+    await Promise.all(Array.from({ length: this.concurrency }, () => this.task({ kind: 'warm', strategy, exercise: true })));
+  }
+
+  /** Makes these bars the data of the following runs, in shared memory (copied only if they are not there already). */
+  async load(bars: readonly Bars[]): Promise<void> {
+    if (bars.length === 0) throw new RangeError('load() needs at least one series of bars.');
+    await this.start();
+    this.shared = shareBars(bars);
+    this.length = bars[0].length;
+    this.generation++;
     await this.warm();
   }
 
-  /** Every worker started, its modules loaded, and `strategy` resolved when given: the next run pays none of it. */
+  /**
+   * One task per worker loading its modules, the bars and `strategy` when given: the next run pays none of it.
+   * Piscina may hand two of them to one worker; a worker missed is sent the bars with its first batch.
+   */
   async warm(strategy?: string): Promise<void> {
-    await Promise.all(Array.from({ length: this.concurrency }, () => this.task({ kind: 'warm', strategy })));
+    const bars = this.shared ? { generation: this.generation, bars: this.shared } : {};
+    await Promise.all(Array.from({ length: this.concurrency }, () => this.task({ kind: 'warm', strategy, ...bars })));
   }
 
   /** What each worker sees (shared buffers, cache counts): one answer per task sent, for tests and diagnostics. */
   async probe(): Promise<WorkerProbe[]> {
-    return (await Promise.all(Array.from({ length: this.concurrency * 2 }, () => this.task({ kind: 'probe' })))) as WorkerProbe[];
+    if (!this.shared) throw new RangeError('load(bars) must come before probe().');
+    return (await Promise.all(Array.from({ length: this.concurrency * 2 }, () => this.onBars({ kind: 'probe', generation: this.generation })))) as WorkerProbe[];
   }
 
   async run(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]> {
-    if (!this.pool) throw new RangeError('load(bars) must come before run().');
+    if (!this.pool || !this.shared) throw new RangeError('load(bars) must come before run().');
     checkRange(range, this.length);
     if (trials.length === 0) return [];
     // About four batches per worker, so a slow batch does not leave the other workers idle at the end.
     const size = Math.max(1, Math.min(this.options.maxBatch ?? 64, Math.ceil(trials.length / (this.concurrency * 4))));
     const batches: TrialInput[][] = [];
     for (let i = 0; i < trials.length; i += size) batches.push(trials.slice(i, i + size));
+    const generation = this.generation;
     // Every batch settles before run() answers, so no batch of a failed run is still running afterwards.
-    const settled = await Promise.allSettled(batches.map((batch) => this.task({ kind: 'run', spec, range, trials: batch }) as Promise<PackedOutputs>));
+    const settled = await Promise.allSettled(batches.map((batch) => this.onBars({ kind: 'run', spec, range, trials: batch, generation }) as Promise<PackedOutputs>));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     return settled.flatMap((s) => unpackOutputs(spec, (s as PromiseFulfilledResult<PackedOutputs>).value));
@@ -99,7 +124,16 @@ export class PoolEvaluator implements Evaluator {
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
+    this.starting = undefined;
+    this.shared = undefined;
     await pool?.destroy();
+  }
+
+  /** A task that needs the bars: sent again with them to a worker that does not hold them yet. */
+  private async onBars(task: Extract<WorkerTask, { kind: 'run' | 'probe' }>): Promise<unknown> {
+    const answer = await this.task(task);
+    if (!(answer as Partial<NeedsBars> | null)?.needsBars) return answer;
+    return this.task({ ...task, bars: this.shared });
   }
 
   private async task(task: WorkerTask): Promise<unknown> {

@@ -1,5 +1,5 @@
 /**
- * A pool worker: it views the bars the pool shared once (no copy), then runs batches of trials with the same
+ * A pool worker: it views the bars the pool shares (no copy), then runs batches of trials with the same
  * InThreadEvaluator (hence the same runTrial and indicator cache) as a sweep in one thread, and sends the
  * outputs back packed in one transferred buffer.
  */
@@ -10,18 +10,28 @@ import type { IndicatorCacheStats } from '../../indicators/cache.js';
 import { InThreadEvaluator } from './in-thread.js';
 import { packOutputs, type PackedOutputs } from './packed-results.js';
 import { sharedBarsView, type SharedBars } from './shared-bars.js';
+import type { Bars } from '../../data/bars.js';
 import type { BarRange, SweepSpec, TrialInput } from './types.js';
 
 export interface WorkerData {
-  bars: SharedBars;
   indicatorCacheBytes?: number;
 }
 
+/**
+ * The bars a task runs on: `generation` counts the pool's load() calls. A worker that holds another generation
+ * (it started after the bars were sent, or replaced a worker that died) answers NeedsBars, and the pool sends
+ * that task again with `bars`: each worker is sent the shared bars once per load, never with every task.
+ */
+interface OnBars {
+  generation: number;
+  bars?: SharedBars;
+}
+
 export type WorkerTask =
-  | { kind: 'run'; spec: SweepSpec; range: BarRange; trials: TrialInput[] }
-  /** Loads this worker's modules and the strategy ahead of the first batch (a warm pool); `probe` reports what it sees. */
-  | { kind: 'warm'; strategy?: string }
-  | { kind: 'probe' };
+  | ({ kind: 'run'; spec: SweepSpec; range: BarRange; trials: TrialInput[] } & OnBars)
+  /** Loads this worker's modules, the bars when given and the strategy when named, ahead of the first batch. */
+  | ({ kind: 'warm'; strategy?: string; exercise?: boolean } & Partial<OnBars>)
+  | ({ kind: 'probe' } & OnBars);
 
 export interface WorkerProbe {
   threadId: number;
@@ -29,10 +39,14 @@ export interface WorkerProbe {
   indicatorCache: IndicatorCacheStats;
 }
 
+export interface NeedsBars {
+  needsBars: true;
+}
+
 const data = workerData as WorkerData;
 const evaluator = new InThreadEvaluator({ indicatorCacheBytes: data.indicatorCacheBytes });
-const bars = sharedBarsView(data.bars);
-const loaded = evaluator.load(bars);
+let bars: Bars[] = [];
+let held = -1;
 
 /** A user error (unknown strategy, a file that does not load) crosses back as data, to be thrown again as itself. */
 export interface WorkerUserError {
@@ -50,13 +64,20 @@ export default async function runTask(task: WorkerTask): Promise<unknown> {
 }
 
 async function perform(task: WorkerTask): Promise<unknown> {
-  await loaded;
+  if (task.generation !== undefined && task.generation !== held) {
+    if (!task.bars) return { needsBars: true } satisfies NeedsBars;
+    bars = sharedBarsView(task.bars);
+    await evaluator.load(bars);
+    held = task.generation;
+  }
   if (task.kind === 'warm') {
-    if (task.strategy !== undefined) await evaluator.strategy(task.strategy);
+    // A pool starting ahead of its data exercises a built-in strategy, and leaves a file alone until a batch needs it.
+    if (task.exercise) evaluator.exercise(task.strategy);
+    else if (task.strategy !== undefined) await evaluator.strategy(task.strategy);
     return null;
   }
   if (task.kind === 'probe') {
-    const probe: WorkerProbe = { threadId, sharedBuffers: bars.every((b) => b.close.buffer instanceof SharedArrayBuffer), indicatorCache: evaluator.indicatorCache.stats };
+    const probe: WorkerProbe = { threadId, sharedBuffers: bars.length > 0 && bars.every((b) => b.close.buffer instanceof SharedArrayBuffer), indicatorCache: evaluator.indicatorCache.stats };
     return probe;
   }
   const packed = packOutputs(task.spec, await evaluator.run(task.spec, task.range, task.trials));
