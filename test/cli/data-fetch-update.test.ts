@@ -1,24 +1,18 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sliceBars } from '../../src/data/bars.js';
 import { loadBars } from '../../src/data/load.js';
 import { tempDir } from '../helpers/cli.js';
-import { expectSameBars, rrrAsync as rrrRaw, startPolygonEmulator, type PolygonEmulator } from '../helpers/polygon-emulator.js';
+import { expectSameBars, polygonCli } from '../helpers/polygon-emulator.js';
 
-const KEY = 'cli-polygon-key';
 const demo = await loadBars({ file: 'datasets/demo-a_1d.csv' });
-const rrrAsync = (args: readonly string[], env: Record<string, string | undefined> = {}, onSpawn?: (kill: () => void) => void) => rrrRaw(args, { POLYGON_API_KEY: KEY, ...env }, onSpawn);
-
-const running: PolygonEmulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
+const polygon = polygonCli();
+const rrrAsync = polygon.rrr;
 
 describe('rrr data update', () => {
   it('rrr data update fetches the bars that closed since, from the recorded source', async () => {
     const series = { DEMO: { bars: sliceBars(demo, 0, 1500), timeframe: '1d' } };
-    const e = await startPolygonEmulator({ series, apiKey: KEY });
-    running.push(e);
+    const e = await polygon.start({ series });
     const db = join(tempDir(), 'update.duckdb');
     expect((await rrrAsync(['data', 'fetch', '--vendor', 'polygon', '--vendor-url', e.url, '--symbol', 'DEMO', '--timeframe', '1d', '--since', '2019', '--db', db])).status).toBe(0);
     expect((await loadBars({ db, symbol: 'DEMO', timeframe: '1d' })).length).toBe(1500);

@@ -1,27 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sliceBars, type Bars } from '../../src/data/bars.js';
 import { formatTime } from '../../src/data/time.js';
 import { withStore } from '../../src/data/store.js';
 import { provenanceOf } from '../../src/fetch/provenance.js';
 import { loadBars } from '../../src/data/load.js';
 import { tempDir } from '../helpers/cli.js';
-import { expectSameBars, rrrAsync as rrrRaw, startPolygonEmulator, type PolygonEmulator } from '../helpers/polygon-emulator.js';
+import { expectSameBars, polygonCli, type PolygonEmulator } from '../helpers/polygon-emulator.js';
 
-const KEY = 'cli-polygon-key';
 const demo = await loadBars({ file: 'datasets/demo-a_1d.csv' });
-const rrrAsync = (args: readonly string[], env: Record<string, string | undefined> = {}, onSpawn?: (kill: () => void) => void) => rrrRaw(args, { POLYGON_API_KEY: KEY, ...env }, onSpawn);
-
-const running: PolygonEmulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
-async function emulator(bars: Bars = demo, delayMs = 0): Promise<PolygonEmulator> {
-  const e = await startPolygonEmulator({ series: { DEMO: { bars, timeframe: '1d' } }, apiKey: KEY, delayMs });
-  running.push(e);
-  return e;
-}
+const polygon = polygonCli();
+const KEY = polygon.key;
+const rrrAsync = polygon.rrr;
+const emulator = (bars: Bars = demo, delayMs = 0) => polygon.start({ series: { DEMO: { bars, timeframe: '1d' } }, delayMs });
 
 const fetchArgs = (e: PolygonEmulator, db: string, ...more: string[]) => ['data', 'fetch', '--vendor', 'polygon', '--vendor-url', e.url, '--symbol', 'DEMO', '--timeframe', '1d', '--since', '2019-01-01', '--until', '2024-12-31', '--db', db, ...more];
 

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { Bars } from '../../src/data/bars.js';
 import { parseTimeframe } from '../../src/data/timeframe.js';
 import type { CliResult } from './cli.js';
@@ -200,4 +200,24 @@ export function rrrAsync(args: readonly string[], env: Record<string, string | u
 export function expectSameBars(actual: Bars, expected: Bars): void {
   expect(actual.length).toBe(expected.length);
   for (const f of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Array.from(actual[f])).toEqual(Array.from(expected[f]));
+}
+
+/**
+ * The CLI tests' setup around the emulator: one API key, `rrr` run with it in POLYGON_API_KEY, and every
+ * emulator started through `start` closed after each test. Call it at the top level of a test file.
+ */
+export function polygonCli(key = 'cli-polygon-key') {
+  const running: PolygonEmulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((e) => e.close()));
+  });
+  return {
+    key,
+    rrr: (args: readonly string[], env: Record<string, string | undefined> = {}, onSpawn?: (kill: () => void) => void) => rrrAsync(args, { POLYGON_API_KEY: key, ...env }, onSpawn),
+    async start(options: Omit<PolygonEmulatorOptions, 'apiKey'>): Promise<PolygonEmulator> {
+      const e = await startPolygonEmulator({ ...options, apiKey: key });
+      running.push(e);
+      return e;
+    },
+  };
 }
