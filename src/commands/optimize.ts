@@ -96,7 +96,7 @@ export default class Optimize extends RrrCommand {
     // Threads here start while the data is read: their start-up and the read overlap. (A queue's connection
     // waits until the data and settings are known good.)
     const local = flags.queue === undefined ? await searchEvaluator(flags, workersFromFlags(flags)) : undefined;
-    local?.start?.(flags.strategy).catch(() => {}); // a failure to start is thrown again by load()
+    local?.start?.().catch(() => {}); // a failure to start is thrown again by load()
     let options, prepared, parsedSearch;
     try {
       options = await backtestOptionsFromFlags(flags, db);

@@ -4,7 +4,6 @@
  */
 import type { Bars } from '../../data/bars.js';
 import { sliceBars } from '../../data/bars.js';
-import { benchmarkBars } from '../../data/synthetic.js';
 import { METRIC_KEYS, type MetricKey } from '../../engine/metrics.js';
 import { isUserError } from '../../errors.js';
 import { IndicatorCache, TrialScratch, withIndicatorCache, withTrialScratch } from '../../indicators/cache.js';
@@ -12,7 +11,7 @@ import { blockStatsInto } from '../overfitting/pbo.js';
 import { equityReturnMoments, equityReturns } from '../overfitting/sharpe-stats.js';
 import { runBacktest } from '../../strategies/backtest.js';
 import type { AnyStrategy } from '../../strategies/define.js';
-import { builtinStrategy, resolveStrategy } from '../../strategies/registry.js';
+import { resolveStrategy } from '../../strategies/registry.js';
 import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
 
 /** Re-exported: a sweep's per-bar returns are the overfitting statistics' own. */
@@ -106,9 +105,6 @@ function trialIn(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, 
   }
 }
 
-const EXERCISE_BARS = 3000;
-const EXERCISE_ROUNDS = 60;
-
 /** An Evaluator in this thread (concurrency 1): tests, small sweeps, and what each pool worker runs. */
 export class InThreadEvaluator implements Evaluator {
   readonly concurrency = 1;
@@ -133,22 +129,6 @@ export class InThreadEvaluator implements Evaluator {
       this.strategies.set(name, s);
     }
     return s;
-  }
-
-  /**
-   * Runs a built-in strategy with its defaults on a small synthetic series, so that the engine's code is
-   * compiled before the first real trial: a cold thread ran its first 50 sma-cross trials on 100,000 bars in
-   * ~250-350 ms, ~130-200 ms after this. A pool does it while the command reads its data. A strategy file is
-   * not run early (its code may have effects); nothing of the exercise is kept.
-   */
-  exercise(name: string | undefined): void {
-    const strategy = name === undefined ? undefined : builtinStrategy(name);
-    if (!strategy) return;
-    const bars = [benchmarkBars(EXERCISE_BARS)];
-    const spec: SweepSpec = { strategy: strategy.name, sim: {}, periodsPerYear: 525_600, pboSplits: 2 };
-    withIndicatorCache(new IndicatorCache(), () => {
-      for (let k = 0; k < EXERCISE_ROUNDS; k++) runTrial(strategy, bars, spec, { from: 0, to: EXERCISE_BARS }, { number: k, params: {} });
-    });
   }
 
   async run(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]> {

@@ -53,13 +53,12 @@ export class PoolEvaluator implements Evaluator {
    * Starts the threads and loads their modules, before any bars: a command starts them first and reads its
    * data meanwhile. load() calls it when nobody did.
    */
-  start(strategy?: string): Promise<void> {
-    this.starting ??= this.open(strategy);
+  start(): Promise<void> {
+    this.starting ??= this.open();
     return this.starting;
   }
 
-  /** `strategy`, when built in, is also run on a small synthetic series in each thread (see InThreadEvaluator.exercise). */
-  private async open(strategy?: string): Promise<void> {
+  private async open(): Promise<void> {
     this.closed = false;
     const data: WorkerData = { indicatorCacheBytes: this.options.indicatorCacheBytes };
     this.pool = new Piscina({
@@ -75,7 +74,7 @@ export class PoolEvaluator implements Evaluator {
     // Piscina reports a message for a task it no longer tracks (one cut short by close()) as an 'error' event,
     // which would crash the process if nobody listened; the task's own promise has already said what happened.
     this.pool.on('error', () => {});
-    await Promise.all(Array.from({ length: this.concurrency }, () => this.task({ kind: 'warm', strategy, exercise: true })));
+    await this.warm();
   }
 
   /** Makes these bars the data of the following runs, in shared memory (copied only if they are not there already). */

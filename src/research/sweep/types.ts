@@ -65,10 +65,7 @@ export interface Evaluator {
   run(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]>;
   /** Threads that run trials at once (1 in this thread). */
   readonly concurrency: number;
-  /**
-   * Starts the threads, where there are any, so their start-up overlaps the caller's reading of the data;
-   * `strategy` is resolved there, and a built-in one exercised on synthetic bars to compile the engine's code.
-   */
-  start?(strategy?: string): Promise<void>;
+  /** Starts the threads, where there are any, so their start-up overlaps the caller's reading of the data. */
+  start?(): Promise<void>;
   close(): Promise<void>;
 }

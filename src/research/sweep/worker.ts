@@ -30,7 +30,7 @@ interface OnBars {
 export type WorkerTask =
   | ({ kind: 'run'; spec: SweepSpec; range: BarRange; trials: TrialInput[] } & OnBars)
   /** Loads this worker's modules, the bars when given and the strategy when named, ahead of the first batch. */
-  | ({ kind: 'warm'; strategy?: string; exercise?: boolean } & Partial<OnBars>)
+  | ({ kind: 'warm'; strategy?: string } & Partial<OnBars>)
   | ({ kind: 'probe' } & OnBars);
 
 export interface WorkerProbe {
@@ -71,9 +71,7 @@ async function perform(task: WorkerTask): Promise<unknown> {
     held = task.generation;
   }
   if (task.kind === 'warm') {
-    // A pool starting ahead of its data exercises a built-in strategy, and leaves a file alone until a batch needs it.
-    if (task.exercise) evaluator.exercise(task.strategy);
-    else if (task.strategy !== undefined) await evaluator.strategy(task.strategy);
+    if (task.strategy !== undefined) await evaluator.strategy(task.strategy);
     return null;
   }
   if (task.kind === 'probe') {
