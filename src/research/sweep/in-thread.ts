@@ -12,6 +12,7 @@ import { equityReturnMoments, equityReturns } from '../overfitting/sharpe-stats.
 import { runBacktest } from '../../strategies/backtest.js';
 import type { AnyStrategy } from '../../strategies/define.js';
 import { resolveStrategy } from '../../strategies/registry.js';
+import { runInCacheOrder } from './trial-order.js';
 import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
 
 /** Re-exported: a sweep's per-bar returns are the overfitting statistics' own. */
@@ -135,7 +136,7 @@ export class InThreadEvaluator implements Evaluator {
     if (this.bars.length === 0) throw new RangeError('load(bars) must come before run().');
     checkRange(range, this.bars[0].length);
     const strategy = await this.strategy(spec.strategy);
-    return withIndicatorCache(this.indicatorCache, () => trials.map((t) => runTrial(strategy, this.bars, spec, range, t)));
+    return runInCacheOrder(trials, (ordered) => withIndicatorCache(this.indicatorCache, () => ordered.map((t) => runTrial(strategy, this.bars, spec, range, t))));
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import { UserError } from '../../errors.js';
 import { checkRange } from './in-thread.js';
 import { unpackOutputs, type PackedOutputs } from './packed-results.js';
 import { shareBars, type SharedBars } from './shared-bars.js';
+import { runInCacheOrder } from './trial-order.js';
 import type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
 import type { NeedsBars, WorkerData, WorkerProbe, WorkerTask, WorkerUserError } from './worker.js';
 
@@ -106,16 +107,19 @@ export class PoolEvaluator implements Evaluator {
     if (!this.pool || !this.shared) throw new RangeError('load(bars) must come before run().');
     checkRange(range, this.length);
     if (trials.length === 0) return [];
-    // About four batches per worker, so a slow batch does not leave the other workers idle at the end.
+    // About four batches per worker, so a slow batch does not leave the other workers idle at the end; each
+    // batch a compact block of the grid, so its worker's indicator cache serves most of it.
     const size = Math.max(1, Math.min(this.options.maxBatch ?? 64, Math.ceil(trials.length / (this.concurrency * 4))));
-    const batches: TrialInput[][] = [];
-    for (let i = 0; i < trials.length; i += size) batches.push(trials.slice(i, i + size));
     const generation = this.generation;
-    // Every batch settles before run() answers, so no batch of a failed run is still running afterwards.
-    const settled = await Promise.allSettled(batches.map((batch) => this.onBars({ kind: 'run', spec, range, trials: batch, generation }) as Promise<PackedOutputs>));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    return settled.flatMap((s) => unpackOutputs(spec, (s as PromiseFulfilledResult<PackedOutputs>).value));
+    return runInCacheOrder(trials, async (ordered) => {
+      const batches: TrialInput[][] = [];
+      for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
+      // Every batch settles before run() answers, so no batch of a failed run is still running afterwards.
+      const settled = await Promise.allSettled(batches.map((batch) => this.onBars({ kind: 'run', spec, range, trials: batch, generation }) as Promise<PackedOutputs>));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      return settled.flatMap((s) => unpackOutputs(spec, (s as PromiseFulfilledResult<PackedOutputs>).value));
+    });
   }
 
   /** Stops the workers at once, a batch under way included; run() calls still waiting reject. */
