@@ -46,6 +46,25 @@ export async function searchEvaluator(
   return QueueEvaluator.open(parseQueueUrl(flags.queue), { ...queue, onWait: printQueueWait, ...(flags.workers === undefined ? {} : { concurrency: workers }) });
 }
 
+/**
+ * Runs `prepare` (reading the data, checking the settings) while the threads of a search on this machine start,
+ * so the two overlap; the threads are stopped again if `prepare` fails. With --queue nothing starts early: a
+ * queue's connection waits until the data and settings are known good.
+ */
+export async function prepareWithThreads<T>(
+  flags: { queue?: string; workers?: string },
+  prepare: () => Promise<T>,
+): Promise<{ threads?: Awaited<ReturnType<typeof searchEvaluator>>; prepared: T }> {
+  const threads = flags.queue === undefined ? await searchEvaluator(flags, workersFromFlags(flags)) : undefined;
+  threads?.start?.().catch(() => {}); // a failure to start is thrown again by load()
+  try {
+    return { threads, prepared: await prepare() };
+  } catch (error) {
+    await threads?.close();
+    throw error;
+  }
+}
+
 /** Threads to run trials on: --workers, refused in one sentence unless a whole number >= 1; default the cores. */
 export function workersFromFlags(flags: { workers?: string }): number {
   return wholeFlag('workers', flags.workers, 1, 'a whole number of threads, 1 or more') ?? availableParallelism();

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { searchEvaluator, searchFlags, searchFromFlags, wholeFlag, workersFromFlags } from './_search-flags.js';
+import { prepareWithThreads, searchEvaluator, searchFlags, searchFromFlags, wholeFlag } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 /** argv without one valued flag (`--name V` or `--name=V`). */
@@ -93,28 +93,21 @@ export default class Optimize extends RrrCommand {
 
     await checkReportFlags(flags);
 
-    // Threads here start while the data is read: their start-up and the read overlap. (A queue's connection
-    // waits until the data and settings are known good.)
-    const local = flags.queue === undefined ? await searchEvaluator(flags, workersFromFlags(flags)) : undefined;
-    local?.start?.().catch(() => {}); // a failure to start is thrown again by load()
-    let options, prepared, parsedSearch;
-    try {
-      options = await backtestOptionsFromFlags(flags, db);
-      prepared = await prepareBacktest(options);
-      parsedSearch = await searchFromFlags(flags, prepared.strategy, options.params);
-    } catch (error) {
-      await local?.close();
-      throw error;
-    }
+    const { threads: local, prepared: ready } = await prepareWithThreads(flags, async () => {
+      const options = await backtestOptionsFromFlags(flags, db);
+      const prepared = await prepareBacktest(options);
+      const parsedSearch = await searchFromFlags(flags, prepared.strategy, options.params);
+      const bars = prepared.series[0].length;
+      if (pboSplits > 0 && bars - 1 < 2 * pboSplits) {
+        throw new UserError(`--pbo-splits ${pboSplits} needs ${2 * pboSplits} returns or more (${2 * pboSplits + 1} bars) and the data has ${bars} bars: lower --pbo-splits, or pass 0 to skip PBO.`);
+      }
+      return { options, prepared, parsedSearch, bars };
+    });
+    const { options, prepared, parsedSearch, bars } = ready;
     const { strategy } = prepared;
     const { search, workers, fixed } = parsedSearch;
     const { method, seed, objective, direction, constraints, space } = search;
     const count = search.trials;
-    const bars = prepared.series[0].length;
-    if (pboSplits > 0 && bars - 1 < 2 * pboSplits) {
-      await local?.close();
-      throw new UserError(`--pbo-splits ${pboSplits} needs ${2 * pboSplits} returns or more (${2 * pboSplits + 1} bars) and the data has ${bars} bars: lower --pbo-splits, or pass 0 to skip PBO.`);
-    }
 
     // The user's backtest settings as typed, for the winner's command line and the study record.
     const settings: [string, string | true][] = [];

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { searchEvaluator, searchFlags, searchFromFlags } from './_search-flags.js';
+import { prepareWithThreads, searchEvaluator, searchFlags, searchFromFlags } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 export default class Walkforward extends RrrCommand {
@@ -49,18 +49,21 @@ export default class Walkforward extends RrrCommand {
       anchored: flags.anchored === true,
     };
     await checkReportFlags(flags);
-    const options = await backtestOptionsFromFlags(flags, this.dbPath(flags.db));
-    const prepared = await prepareBacktest(options);
-    const { search, workers } = await searchFromFlags(flags, prepared.strategy, options.params);
+    const { threads, prepared: ready } = await prepareWithThreads(flags, async () => {
+      const options = await backtestOptionsFromFlags(flags, this.dbPath(flags.db));
+      const prepared = await prepareBacktest(options);
+      const { search, workers } = await searchFromFlags(flags, prepared.strategy, options.params);
+      return { prepared, search, workers, windows: walkForwardWindows(prepared.series[0].time, layout) };
+    });
+    const { prepared, search, workers, windows } = ready;
     const time = prepared.series[0].time;
-    const windows = walkForwardWindows(time, layout);
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     const { hostname } = await import('node:os');
     // On a queue, each window's trials are its jobs; the jobs name this run (a walk-forward is not a stored study).
-    const evaluator = await searchEvaluator(flags, workers, { study: `walk-forward ${hostname()}:${process.pid}` });
+    const evaluator = threads ?? (await searchEvaluator(flags, workers, { study: `walk-forward ${hostname()}:${process.pid}` }));
     if (flags.queue !== undefined) {
       const { queueSearchBatch } = await import('../research/queue/index.js');
       search.batchSize = queueSearchBatch(search.method, evaluator.concurrency);
