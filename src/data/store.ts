@@ -97,11 +97,6 @@ export class Store {
   }
 
   /**
-   * Opens the store for writing (creating it unless `create: false`) or, with `readOnly`, for reading.
-   * A path that is not a DuckDB store, a damaged store, or a store that stays busy beyond the wait is refused
-   * with one sentence and left untouched. The schema is migrated only by a write; reads never write a byte.
-   */
-  /**
    * An in-memory DuckDB without the store's tables, for reading and writing files. Migrating the schema
    * into it took ~70 ms of every command that reads a bar file and never touches a table.
    */
@@ -112,16 +107,18 @@ export class Store {
     return new Store(':memory:', instance, connection, false);
   }
 
+  /**
+   * Opens the store for writing (creating it unless `create: false`) or, with `readOnly`, for reading.
+   * A path that is not a DuckDB store, a damaged store, or a store that stays busy beyond the wait is refused
+   * with one sentence and left untouched. The schema is migrated only by a write; reads never write a byte.
+   */
   static async open(path: string, options: StoreOptions = {}): Promise<Store> {
     const readOnly = options.readOnly ?? false;
-    const { DuckDBInstance } = duckdb();
     if (path === ':memory:') {
-      // Scratch space for reading files and writing exports; it has the full schema for library users.
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      await connection.run("SET TimeZone = 'UTC'");
-      await migrate(connection, { version: 0, tables: new Set() });
-      return new Store(path, instance, connection, false);
+      // A scratch store with the full schema, for library users who keep bars in memory.
+      const store = await Store.scratch();
+      await migrate(store.connection, { version: 0, tables: new Set() });
+      return store;
     }
     const key = resolve(path);
     const already = openHere.get(key);
