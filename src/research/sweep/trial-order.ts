@@ -2,8 +2,9 @@
  * The order a sweep runs its trials in, so that a thread's indicator cache keeps serving them. A grid walked
  * row by row reuses one parameter's indicators and recomputes the other's on every trial once the row is longer
  * than the cache holds (10,000 sma-cross trials: half the lookups missed). Walked in Z-order (Morton order) over
- * each parameter's rank, any run of consecutive trials forms a compact block of the grid: a batch of 64 two-
- * parameter trials needs 16 distinct values, not 65. Any number of parameters, of any type, works the same way.
+ * each parameter's rank, any run of consecutive trials forms a compact block of the grid: on a 100 x 100 grid,
+ * any 64 consecutive trials need at most 24 distinct values, where row by row they need up to 66. Any number of
+ * parameters, of any type, works the same way.
  */
 import type { TrialInput } from './types.js';
 
