@@ -66,4 +66,22 @@ describe('crosses (both directions in one pass)', () => {
       expect(into.down).toEqual(both.down);
     }
   });
+
+  it('equals crossover and crossunder on moving averages (long one-sided stretches) with ties and NaN gaps', async () => {
+    const { crossesInto, crossover, crossunder } = await import('../../src/indicators/index.js');
+    for (const seed of [4, 5, 6]) {
+      const b = randomOhlcv(seed, 5000, { tick: 0.5 });
+      const close = b.close.slice();
+      for (let i = 700 + seed; i < 720 + seed; i++) close[i] = NaN;
+      const fast = sma(close, 4);
+      const slow = sma(close, 30);
+      // A stretch where the two lines are equal, then one where the slow line is NaN alone.
+      slow.set(fast.subarray(2000, 2050), 2000);
+      slow.fill(NaN, 3000, 3010);
+      const into = crossesInto(new Uint8Array(5000).fill(1), new Uint8Array(5000).fill(1), fast, slow);
+      expect(into.up).toEqual(crossover(fast, slow));
+      expect(into.down).toEqual(crossunder(fast, slow));
+      expect(into.up.reduce((s, f) => s + f, 0)).toBeGreaterThan(50);
+    }
+  });
 });
