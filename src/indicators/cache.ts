@@ -94,10 +94,57 @@ export class IndicatorCache {
   /** Moving share of misses that were of keys seen (and evicted) lately: above 1/2, the cache thrashes. */
   private repeatMisses = 0;
   private counts = { hits: 0, misses: 0, evictions: 0 };
+  /**
+   * Recycling (see recycleEvicted): the columns this cache handed out, how many entries hold each, the evicted
+   * ones no entry holds (still in use until the trial ends), and those free for the next computation.
+   */
+  private readonly made = new WeakSet<Float64Array>();
+  private readonly holders = new Map<Float64Array, number>();
+  private evicted: Float64Array[] = [];
+  private free: Float64Array[] = [];
 
-  constructor(maxBytes = DEFAULT_INDICATOR_CACHE_BYTES) {
+  private readonly recycles: boolean;
+
+  /**
+   * `recycle`: reuse the memory of evicted outputs for new ones, after recycleEvicted() says nothing reads them
+   * any more. Only for a caller that calls it at such points (a sweep, after each trial); off by default.
+   */
+  constructor(maxBytes = DEFAULT_INDICATOR_CACHE_BYTES, options: { recycle?: boolean } = {}) {
     if (!(Number.isFinite(maxBytes) && maxBytes >= 0)) throw new RangeError(`maxBytes must be a number of bytes, 0 or more, not ${maxBytes}.`);
     this.maxBytes = maxBytes;
+    this.recycles = options.recycle === true;
+  }
+
+  /**
+   * A zeroed column of n values for an indicator computed in this cache's scope: with `recycle`, the memory of
+   * an evicted output when one of that length is free, else new. Reusing it spares a sweep what a new 800 KB array costs
+   * beyond its computation (its zeroing, the page faults of memory the allocator returned to the system, and
+   * the collections its garbage brings), measured 2-3x the computation of an SMA at 100,000 bars.
+   */
+  column(n: number): Float64Array {
+    let column: Float64Array | undefined;
+    for (let i = this.free.length - 1; i >= 0; i--) {
+      if (this.free[i].length !== n) continue;
+      column = this.free[i];
+      this.free[i] = this.free[this.free.length - 1];
+      this.free.pop();
+      column.fill(0);
+      break;
+    }
+    column ??= new Float64Array(n);
+    if (this.recycles) this.made.add(column);
+    return column;
+  }
+
+  /**
+   * Makes the outputs evicted so far free for reuse by column(). Call it only when nothing that got them may
+   * still read them: the sweep calls it after each trial, whose outputs live no longer than the trial. Until it
+   * is called, evicted outputs are only dropped, so a cache whose caller never calls it never reuses memory.
+   */
+  recycleEvicted(): void {
+    if (this.evicted.length === 0) return;
+    this.free = keepNewest([...this.free, ...this.evicted], this.maxBytes / 4);
+    this.evicted = [];
   }
 
   get stats(): IndicatorCacheStats {
@@ -129,6 +176,7 @@ export class IndicatorCache {
     if (bytes > this.maxBytes) return value;
     this.window.set(key, { value, bytes, used: now, reuse: seen === undefined ? Infinity : now - seen });
     this.windowHeld += bytes;
+    this.hold(value, 1);
     while (this.window.size > WINDOW_MIN_ENTRIES && this.windowHeld > this.maxBytes * WINDOW_SHARE) this.leaveWindow(now);
     // Still over: the window's newest entries alone fill the bound; the main part, then the window, gives way.
     while (this.windowHeld + this.mainHeld > this.maxBytes) this.drop(this.main.size > 0 ? this.main : this.window);
@@ -138,6 +186,9 @@ export class IndicatorCache {
   clear(): void {
     this.window.clear();
     this.main.clear();
+    this.holders.clear();
+    this.evicted = [];
+    this.free = [];
     this.ghosts.clear();
     this.windowHeld = 0;
     this.mainHeld = 0;
@@ -159,6 +210,7 @@ export class IndicatorCache {
     }
     if (freeable < entry.bytes) {
       this.counts.evictions++;
+      this.hold(entry.value, -1);
       return;
     }
     while (this.maxBytes - this.windowHeld - this.mainHeld < entry.bytes) this.drop(this.main);
@@ -173,7 +225,39 @@ export class IndicatorCache {
     if (part === this.main) this.mainHeld -= entry.bytes;
     else this.windowHeld -= entry.bytes;
     this.counts.evictions++;
+    this.hold(entry.value, -1);
   }
+
+  /**
+   * Counts the entries holding each column this cache made in `value` (an output may hold another indicator's
+   * output: a channel's middle line can be a cached moving average); one that no entry holds any more is evicted.
+   */
+  private hold(value: unknown, change: 1 | -1): void {
+    const columns = value instanceof Float64Array ? [value] : typeof value === 'object' && value !== null ? Object.values(value) : [];
+    for (const column of columns) {
+      if (!(column instanceof Float64Array) || !this.made.has(column)) continue;
+      const count = (this.holders.get(column) ?? 0) + change;
+      if (count > 0) this.holders.set(column, count);
+      else {
+        this.holders.delete(column);
+        // Those past the bound are left to the garbage collector.
+        this.evicted = keepNewest([...this.evicted, column], this.maxBytes / 4);
+      }
+    }
+  }
+}
+
+/**
+ * The newest (last) of `columns` that fit in `bytes` together, and always the newest one: at most a quarter of
+ * the cache waits to be reused, or one column when a column is larger.
+ */
+function keepNewest(columns: Float64Array[], bytes: number): Float64Array[] {
+  let held = 0;
+  for (let i = columns.length - 1; i >= 0; i--) {
+    held += columns[i].byteLength;
+    if (held > bytes && i < columns.length - 1) return columns.slice(i + 1);
+  }
+  return columns;
 }
 
 let active: IndicatorCache | undefined;
@@ -187,6 +271,11 @@ export function withIndicatorCache<T>(cache: IndicatorCache, fn: () => T): T {
   } finally {
     active = previous;
   }
+}
+
+/** A new zeroed column of n values for an allocating indicator's output: from the cache in scope (see column()), else new. */
+export function indicatorColumn(n: number): Float64Array {
+  return active === undefined ? new Float64Array(n) : active.column(n);
 }
 
 /** What each allocating indicator calls: through the cache in scope, or straight to `compute`. */

@@ -7,7 +7,7 @@
  * `out` must not be one of the inputs.
  */
 import { checkInt, checkLengths, fillNaN } from './common.js';
-import { cachedIndicator } from './cache.js';
+import { cachedIndicator, indicatorColumn } from './cache.js';
 
 /** Minimum number of bars between exact re-summations of a running window sum. */
 const RESUM_EVERY = 1024;
@@ -98,7 +98,7 @@ export function smaInto(out: Float64Array, src: Float64Array, period: number): F
 
 /** Simple moving average. Warm-up: `period - 1` leading NaNs. */
 export function sma(src: Float64Array, period: number): Float64Array {
-  return cachedIndicator('sma', [src, period], () => smaInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('sma', [src, period], () => smaInto(indicatorColumn(src.length), src, period));
 }
 
 /**
@@ -147,7 +147,7 @@ export function emaInto(out: Float64Array, src: Float64Array, period: number): F
 
 /** Exponential moving average (TA-Lib EMA). Warm-up: `period - 1` leading NaNs. */
 export function ema(src: Float64Array, period: number): Float64Array {
-  return cachedIndicator('ema', [src, period], () => emaInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('ema', [src, period], () => emaInto(indicatorColumn(src.length), src, period));
 }
 
 /**
@@ -202,7 +202,7 @@ export function wmaInto(out: Float64Array, src: Float64Array, period: number): F
 
 /** Linearly weighted moving average (TA-Lib WMA). Warm-up: `period - 1` leading NaNs. */
 export function wma(src: Float64Array, period: number): Float64Array {
-  return cachedIndicator('wma', [src, period], () => wmaInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('wma', [src, period], () => wmaInto(indicatorColumn(src.length), src, period));
 }
 
 /**
@@ -220,7 +220,7 @@ export function demaInto(out: Float64Array, src: Float64Array, period: number): 
 
 /** Double EMA (TA-Lib DEMA). Warm-up: `2·(period − 1)` leading NaNs. */
 export function dema(src: Float64Array, period: number): Float64Array {
-  return cachedIndicator('dema', [src, period], () => demaInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('dema', [src, period], () => demaInto(indicatorColumn(src.length), src, period));
 }
 
 /**
@@ -239,7 +239,7 @@ export function temaInto(out: Float64Array, src: Float64Array, period: number): 
 
 /** Triple EMA (TA-Lib TEMA). Warm-up: `3·(period − 1)` leading NaNs. */
 export function tema(src: Float64Array, period: number): Float64Array {
-  return cachedIndicator('tema', [src, period], () => temaInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('tema', [src, period], () => temaInto(indicatorColumn(src.length), src, period));
 }
 
 /**
@@ -259,7 +259,7 @@ export function hmaInto(out: Float64Array, src: Float64Array, period: number): F
 
 /** Hull moving average. Warm-up: `period + ⌊√period⌋ − 2` leading NaNs. */
 export function hma(src: Float64Array, period: number): Float64Array {
-  return cachedIndicator('hma', [src, period], () => hmaInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('hma', [src, period], () => hmaInto(indicatorColumn(src.length), src, period));
 }
 
 /**
@@ -327,5 +327,5 @@ export function kamaInto(
 
 /** Kaufman adaptive moving average (TA-Lib KAMA). Warm-up: `period` leading NaNs. */
 export function kama(src: Float64Array, period = 30, fastPeriod = 2, slowPeriod = 30): Float64Array {
-  return cachedIndicator('kama', [src, period, fastPeriod, slowPeriod], () => kamaInto(new Float64Array(src.length), src, period, fastPeriod, slowPeriod));
+  return cachedIndicator('kama', [src, period, fastPeriod, slowPeriod], () => kamaInto(indicatorColumn(src.length), src, period, fastPeriod, slowPeriod));
 }

@@ -6,7 +6,7 @@
  * indicator restarts on the next bar as if the series began there. `out` must not alias an input.
  */
 import { checkInt, checkLengths, fillNaN, highestLowestInto } from './common.js';
-import { cachedIndicator } from './cache.js';
+import { cachedIndicator, indicatorColumn } from './cache.js';
 import { smaInto } from './moving-averages.js';
 
 /**
@@ -63,7 +63,7 @@ export function rsiInto(out: Float64Array, src: Float64Array, period = 14): Floa
 
 /** Relative strength index (TA-Lib RSI, Wilder smoothing). Warm-up: `period` leading NaNs. */
 export function rsi(src: Float64Array, period = 14): Float64Array {
-  return cachedIndicator('rsi', [src, period], () => rsiInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('rsi', [src, period], () => rsiInto(indicatorColumn(src.length), src, period));
 }
 
 /** MACD outputs: the MACD line, its signal EMA and the histogram (macd − signal). */
@@ -158,7 +158,7 @@ export function macd(src: Float64Array, fastPeriod = 12, slowPeriod = 26, signal
   const n = src.length;
   return cachedIndicator('macd', [src, fastPeriod, slowPeriod, signalPeriod], () =>
     macdInto(
-      { macd: new Float64Array(n), signal: new Float64Array(n), histogram: new Float64Array(n) },
+      { macd: indicatorColumn(n), signal: indicatorColumn(n), histogram: indicatorColumn(n) },
       src,
       fastPeriod,
       slowPeriod,
@@ -218,7 +218,7 @@ export function stochastic(
 ): StochasticResult {
   const n = close.length;
   return cachedIndicator('stochastic', [high, low, close, fastKPeriod, slowKPeriod, slowDPeriod], () =>
-    stochasticInto({ k: new Float64Array(n), d: new Float64Array(n) }, high, low, close, fastKPeriod, slowKPeriod, slowDPeriod));
+    stochasticInto({ k: indicatorColumn(n), d: indicatorColumn(n) }, high, low, close, fastKPeriod, slowKPeriod, slowDPeriod));
 }
 
 /**
@@ -247,7 +247,7 @@ export function williamsRInto(
 
 /** Williams %R (TA-Lib WILLR). Warm-up: `period − 1` leading NaNs. */
 export function williamsR(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  return cachedIndicator('williamsR', [high, low, close, period], () => williamsRInto(new Float64Array(close.length), high, low, close, period));
+  return cachedIndicator('williamsR', [high, low, close, period], () => williamsRInto(indicatorColumn(close.length), high, low, close, period));
 }
 
 /**
@@ -292,7 +292,7 @@ export function cciInto(
 
 /** Commodity channel index (TA-Lib CCI). Warm-up: `period − 1` leading NaNs. */
 export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  return cachedIndicator('cci', [high, low, close, period], () => cciInto(new Float64Array(close.length), high, low, close, period));
+  return cachedIndicator('cci', [high, low, close, period], () => cciInto(indicatorColumn(close.length), high, low, close, period));
 }
 
 /**
@@ -319,7 +319,7 @@ export function rocInto(out: Float64Array, src: Float64Array, period = 10): Floa
 
 /** Rate of change in percent (TA-Lib ROC). Warm-up: `period` leading NaNs. */
 export function roc(src: Float64Array, period = 10): Float64Array {
-  return cachedIndicator('roc', [src, period], () => rocInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('roc', [src, period], () => rocInto(indicatorColumn(src.length), src, period));
 }
 
 /** Momentum into `out` (TA-Lib MOM): x[i] − x[i−period]. Warm-up: `period` leading NaNs. */
@@ -338,5 +338,5 @@ export function momentumInto(out: Float64Array, src: Float64Array, period = 10):
 
 /** Momentum (TA-Lib MOM): x[i] − x[i−period]. Warm-up: `period` leading NaNs. */
 export function momentum(src: Float64Array, period = 10): Float64Array {
-  return cachedIndicator('momentum', [src, period], () => momentumInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('momentum', [src, period], () => momentumInto(indicatorColumn(src.length), src, period));
 }

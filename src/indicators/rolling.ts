@@ -5,7 +5,7 @@
  * and while the window holds a missing value (NaN or ±Infinity). `out` must not alias the input.
  */
 import { checkInt, checkLengths, IndexDeque } from './common.js';
-import { cachedIndicator } from './cache.js';
+import { cachedIndicator, indicatorColumn } from './cache.js';
 
 /**
  * @internal Rolling mean and standard deviation (divisor window − ddof) in one pass: a sliding Welford
@@ -97,7 +97,7 @@ export function rollingStdInto(out: Float64Array, src: Float64Array, window: num
 
 /** Rolling standard deviation (population by default). Warm-up: `window − 1` leading NaNs. */
 export function rollingStd(src: Float64Array, window: number, ddof = 0): Float64Array {
-  return cachedIndicator('rollingStd', [src, window, ddof], () => rollingStdInto(new Float64Array(src.length), src, window, ddof));
+  return cachedIndicator('rollingStd', [src, window, ddof], () => rollingStdInto(indicatorColumn(src.length), src, window, ddof));
 }
 
 /**
@@ -120,7 +120,7 @@ export function zScoreInto(out: Float64Array, src: Float64Array, window: number,
 
 /** Rolling z-score. Warm-up: `window − 1` leading NaNs. */
 export function zScore(src: Float64Array, window: number, ddof = 0): Float64Array {
-  return cachedIndicator('zScore', [src, window, ddof], () => zScoreInto(new Float64Array(src.length), src, window, ddof));
+  return cachedIndicator('zScore', [src, window, ddof], () => zScoreInto(indicatorColumn(src.length), src, window, ddof));
 }
 
 function rollingExtremeInto(out: Float64Array, src: Float64Array, window: number, isMax: boolean): Float64Array {
@@ -158,7 +158,7 @@ export function rollingMaxInto(out: Float64Array, src: Float64Array, window: num
 
 /** Rolling maximum (TA-Lib MAX). Warm-up: `window − 1` leading NaNs. */
 export function rollingMax(src: Float64Array, window: number): Float64Array {
-  return cachedIndicator('rollingMax', [src, window], () => rollingExtremeInto(new Float64Array(src.length), src, window, true));
+  return cachedIndicator('rollingMax', [src, window], () => rollingExtremeInto(indicatorColumn(src.length), src, window, true));
 }
 
 /** Rolling minimum into `out` (TA-Lib MIN), O(n) with a monotonic deque. Warm-up: `window − 1` leading NaNs. */
@@ -168,7 +168,7 @@ export function rollingMinInto(out: Float64Array, src: Float64Array, window: num
 
 /** Rolling minimum (TA-Lib MIN). Warm-up: `window − 1` leading NaNs. */
 export function rollingMin(src: Float64Array, window: number): Float64Array {
-  return cachedIndicator('rollingMin', [src, window], () => rollingExtremeInto(new Float64Array(src.length), src, window, false));
+  return cachedIndicator('rollingMin', [src, window], () => rollingExtremeInto(indicatorColumn(src.length), src, window, false));
 }
 
 /**
@@ -199,7 +199,7 @@ export function rollingRankInto(out: Float64Array, src: Float64Array, window: nu
 
 /** Rolling percentile rank in percent (TradingView ta.percentrank(src, window − 1)). Warm-up: `window − 1`. */
 export function rollingRank(src: Float64Array, window: number): Float64Array {
-  return cachedIndicator('rollingRank', [src, window], () => rollingRankInto(new Float64Array(src.length), src, window));
+  return cachedIndicator('rollingRank', [src, window], () => rollingRankInto(indicatorColumn(src.length), src, window));
 }
 
 /**
@@ -266,5 +266,5 @@ export function linearRegressionSlopeInto(out: Float64Array, src: Float64Array, 
 
 /** Linear-regression slope (TA-Lib LINEARREG_SLOPE). Warm-up: `period − 1` leading NaNs. */
 export function linearRegressionSlope(src: Float64Array, period = 14): Float64Array {
-  return cachedIndicator('linearRegressionSlope', [src, period], () => linearRegressionSlopeInto(new Float64Array(src.length), src, period));
+  return cachedIndicator('linearRegressionSlope', [src, period], () => linearRegressionSlopeInto(indicatorColumn(src.length), src, period));
 }

@@ -5,7 +5,7 @@
  * (NaN there, restart after it as if the series began on the next bar). Output buffers must not alias inputs.
  */
 import { checkInt, checkLengths, checkPositive, fillNaN, highestLowestInto, IndexDeque } from './common.js';
-import { cachedIndicator } from './cache.js';
+import { cachedIndicator, indicatorColumn } from './cache.js';
 import { atrInto } from './volatility.js';
 
 /** ADX outputs. */
@@ -114,7 +114,7 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
   const n = close.length;
   return cachedIndicator('adx', [high, low, close, period], () =>
     adxInto(
-      { adx: new Float64Array(n), plusDi: new Float64Array(n), minusDi: new Float64Array(n) },
+      { adx: indicatorColumn(n), plusDi: indicatorColumn(n), minusDi: indicatorColumn(n) },
       high,
       low,
       close,
@@ -177,7 +177,7 @@ export function aroonInto(out: AroonResult, high: Float64Array, low: Float64Arra
 export function aroon(high: Float64Array, low: Float64Array, period = 14): AroonResult {
   const n = high.length;
   return cachedIndicator('aroon', [high, low, period], () =>
-    aroonInto({ up: new Float64Array(n), down: new Float64Array(n), oscillator: new Float64Array(n) }, high, low, period));
+    aroonInto({ up: indicatorColumn(n), down: indicatorColumn(n), oscillator: indicatorColumn(n) }, high, low, period));
 }
 
 /**
@@ -288,7 +288,7 @@ export function parabolicSarInto(
 /** Parabolic SAR (TA-Lib SAR, 0.02 / 0.2). Warm-up: 1 leading NaN. */
 export function parabolicSar(high: Float64Array, low: Float64Array, acceleration = 0.02, maximum = 0.2): Float64Array {
   return cachedIndicator('parabolicSar', [high, low, acceleration, maximum], () =>
-    parabolicSarInto(new Float64Array(high.length), high, low, acceleration, maximum));
+    parabolicSarInto(indicatorColumn(high.length), high, low, acceleration, maximum));
 }
 
 /** Ichimoku lines, each as of the bar it is computed on (no forward shift). */
@@ -344,7 +344,7 @@ export function ichimoku(
   const n = high.length;
   return cachedIndicator('ichimoku', [high, low, conversionPeriod, basePeriod, spanPeriod], () =>
     ichimokuInto(
-      { tenkan: new Float64Array(n), kijun: new Float64Array(n), senkouA: new Float64Array(n), senkouB: new Float64Array(n) },
+      { tenkan: indicatorColumn(n), kijun: indicatorColumn(n), senkouA: indicatorColumn(n), senkouB: indicatorColumn(n) },
       high,
       low,
       conversionPeriod,
@@ -424,5 +424,5 @@ export function superTrend(
 ): SuperTrendResult {
   const n = close.length;
   return cachedIndicator('superTrend', [high, low, close, period, multiplier], () =>
-    superTrendInto({ line: new Float64Array(n), direction: new Float64Array(n) }, high, low, close, period, multiplier));
+    superTrendInto({ line: indicatorColumn(n), direction: indicatorColumn(n) }, high, low, close, period, multiplier));
 }

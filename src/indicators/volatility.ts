@@ -5,7 +5,7 @@
  * (NaN there, restart after it). `out` buffers must not alias the inputs.
  */
 import { checkInt, checkLengths, checkPositive, fillNaN, highestLowestInto } from './common.js';
-import { cachedIndicator } from './cache.js';
+import { cachedIndicator, indicatorColumn } from './cache.js';
 import { emaInto } from './moving-averages.js';
 import { rollingMeanStdInto } from './rolling.js';
 
@@ -44,7 +44,7 @@ export function trueRangeInto(out: Float64Array, high: Float64Array, low: Float6
 
 /** True range (TA-Lib TRANGE). Warm-up: 1 leading NaN. */
 export function trueRange(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
-  return cachedIndicator('trueRange', [high, low, close], () => trueRangeInto(new Float64Array(close.length), high, low, close));
+  return cachedIndicator('trueRange', [high, low, close], () => trueRangeInto(indicatorColumn(close.length), high, low, close));
 }
 
 /**
@@ -93,7 +93,7 @@ export function atrInto(
 
 /** Average true range (TA-Lib ATR, Wilder). Warm-up: `period` leading NaNs. */
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
-  return cachedIndicator('atr', [high, low, close, period], () => atrInto(new Float64Array(close.length), high, low, close, period));
+  return cachedIndicator('atr', [high, low, close, period], () => atrInto(indicatorColumn(close.length), high, low, close, period));
 }
 
 /** Three bands: upper, middle, lower. */
@@ -104,7 +104,7 @@ export interface BandsResult {
 }
 
 function allocBands(n: number): BandsResult {
-  return { upper: new Float64Array(n), middle: new Float64Array(n), lower: new Float64Array(n) };
+  return { upper: indicatorColumn(n), middle: indicatorColumn(n), lower: indicatorColumn(n) };
 }
 
 /**

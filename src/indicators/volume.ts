@@ -5,7 +5,7 @@
  * the next bar). Output buffers must not alias the inputs.
  */
 import { checkInt, checkLengths, fillNaN } from './common.js';
-import { cachedIndicator } from './cache.js';
+import { cachedIndicator, indicatorColumn } from './cache.js';
 
 /**
  * On-balance volume into `out` (TA-Lib OBV): starts at the first bar's volume, then adds the volume when the
@@ -42,7 +42,7 @@ export function obvInto(out: Float64Array, close: Float64Array, volume: Float64A
 
 /** On-balance volume (TA-Lib OBV, starting at volume[0]). Warm-up: none. */
 export function obv(close: Float64Array, volume: Float64Array): Float64Array {
-  return cachedIndicator('obv', [close, volume], () => obvInto(new Float64Array(close.length), close, volume));
+  return cachedIndicator('obv', [close, volume], () => obvInto(indicatorColumn(close.length), close, volume));
 }
 
 /**
@@ -150,7 +150,7 @@ export function mfi(
   volume: Float64Array,
   period = 14,
 ): Float64Array {
-  return cachedIndicator('mfi', [high, low, close, volume, period], () => mfiInto(new Float64Array(close.length), high, low, close, volume, period));
+  return cachedIndicator('mfi', [high, low, close, volume, period], () => mfiInto(indicatorColumn(close.length), high, low, close, volume, period));
 }
 
 /**
@@ -225,5 +225,5 @@ export function rollingVwap(
   window: number,
 ): Float64Array {
   return cachedIndicator('rollingVwap', [high, low, close, volume, window], () =>
-    rollingVwapInto(new Float64Array(close.length), high, low, close, volume, window));
+    rollingVwapInto(indicatorColumn(close.length), high, low, close, volume, window));
 }

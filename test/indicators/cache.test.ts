@@ -138,4 +138,48 @@ describe('IndicatorCache', () => {
     expect(second.metrics).toEqual(runBacktest(bars, { ...spec, params: { fast: 10, slow: 30 } }).metrics);
     expect(cache.stats).toMatchObject({ misses: 3, hits: 1 });
   });
+
+  describe('recycling (a sweep: outputs live no longer than the trial that got them)', () => {
+    // A cache that holds one sma at a time: each new period evicts the previous one.
+    const one = () => new IndicatorCache(bytes, { recycle: true });
+
+    it('reuses an evicted output\'s memory only after recycleEvicted(), with values equal to a fresh computation', () => {
+      const cache = one();
+      const first = withIndicatorCache(cache, () => sma(close, 5));
+      const second = withIndicatorCache(cache, () => sma(close, 6)); // evicts sma(5), not yet free
+      expect(second.buffer === first.buffer).toBe(false);
+      cache.recycleEvicted();
+      const third = withIndicatorCache(cache, () => sma(close, 7)); // evicts sma(6); takes sma(5)'s memory
+      expect(third.buffer === first.buffer).toBe(true);
+      expect(third).toEqual(smaInto(new Float64Array(close.length), close, 7));
+      // A multi-column output takes recycled columns too, zeroed first: equal to one computed afresh.
+      cache.recycleEvicted();
+      const bands = withIndicatorCache(cache, () => bollingerBands(close, 20));
+      expect([bands.upper, bands.middle, bands.lower].some((c) => c.buffer === second.buffer)).toBe(true);
+      expect(bands).toEqual(bollingerBands(close, 20));
+    });
+
+    it('never reuses a column another entry still holds, nor any memory when recycling is off', () => {
+      const cache = new IndicatorCache(3 * bytes, { recycle: true });
+      // An output that holds another indicator's output, as a channel may hold a cached moving average.
+      const outer = withIndicatorCache(cache, () => cache.get('outer', [close], () => ({ line: sma(close, 5) })));
+      const line = outer.line.slice();
+      withIndicatorCache(cache, () => {
+        sma(close, 6);
+        sma(close, 7); // evicts sma(5); 'outer' still holds its column
+      });
+      expect(cache.stats.evictions).toBe(1);
+      cache.recycleEvicted();
+      const next = withIndicatorCache(cache, () => sma(close, 8));
+      expect(next.buffer === outer.line.buffer).toBe(false);
+      expect(outer.line).toEqual(line);
+
+      const off = new IndicatorCache(bytes);
+      const a = withIndicatorCache(off, () => sma(close, 5));
+      withIndicatorCache(off, () => sma(close, 6));
+      off.recycleEvicted();
+      expect(withIndicatorCache(off, () => sma(close, 7)).buffer === a.buffer).toBe(false);
+      expect(a).toEqual(smaInto(new Float64Array(close.length), close, 5));
+    });
+  });
 });

@@ -115,7 +115,7 @@ export class InThreadEvaluator implements Evaluator {
   private strategies = new Map<string, AnyStrategy>();
 
   constructor(options: { indicatorCacheBytes?: number } = {}) {
-    this.indicatorCache = new IndicatorCache(options.indicatorCacheBytes);
+    this.indicatorCache = new IndicatorCache(options.indicatorCacheBytes, { recycle: true });
   }
 
   async load(bars: readonly Bars[]): Promise<void> {
@@ -136,7 +136,16 @@ export class InThreadEvaluator implements Evaluator {
     if (this.bars.length === 0) throw new RangeError('load(bars) must come before run().');
     checkRange(range, this.bars[0].length);
     const strategy = await this.strategy(spec.strategy);
-    return runInCacheOrder(trials, (ordered) => withIndicatorCache(this.indicatorCache, () => ordered.map((t) => runTrial(strategy, this.bars, spec, range, t))));
+    const cache = this.indicatorCache;
+    // A trial keeps only numbers, so once it ends the indicator outputs evicted during it can be reused.
+    const trial = (t: TrialInput): TrialOutput => {
+      try {
+        return runTrial(strategy, this.bars, spec, range, t);
+      } finally {
+        cache.recycleEvicted();
+      }
+    };
+    return runInCacheOrder(trials, (ordered) => withIndicatorCache(cache, () => ordered.map(trial)));
   }
 
   async close(): Promise<void> {
