@@ -193,8 +193,13 @@ let reference: Promise<Map<string, CatalogObject>> | undefined;
  * it is built.
  */
 export function referenceCatalog(): Promise<Map<string, CatalogObject>> {
-  reference ??= STORE_CATALOG.key === catalogKey() ? Promise.resolve(new Map(STORE_CATALOG.objects as [string, CatalogObject][])) : buildReferenceCatalog();
+  reference ??= catalogFrom(STORE_CATALOG);
   return reference;
+}
+
+/** A generated catalog's objects when its key is this build's (catalogKey), else the catalog built afresh. */
+export function catalogFrom(generated: typeof STORE_CATALOG): Promise<Map<string, CatalogObject>> {
+  return generated.key === catalogKey() ? Promise.resolve(new Map(generated.objects as [string, CatalogObject][])) : buildReferenceCatalog();
 }
 
 /** Names the migrations and the DuckDB library that describes them: a change to either makes STORE_CATALOG stale. */
