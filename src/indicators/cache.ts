@@ -9,7 +9,8 @@
  * as much as computing most indicators. A key never holds its input alive (ids come from a WeakMap), and the
  * outputs held are bounded in bytes (eviction: see IndicatorCache).
  *
- * Outputs are shared between the callers that hit the same key: a caller must not write into them.
+ * Outputs are shared between the callers that hit the same key: a caller must not write into them. With
+ * `recycle` (a sweep's cache), an output is good only until the trial that got it ends (see recycleEvicted).
  */
 
 /** What an indicator call is keyed on: its input columns (by identity) and its numeric parameters. */
@@ -117,9 +118,9 @@ export class IndicatorCache {
 
   /**
    * A zeroed column of n values for an indicator computed in this cache's scope: with `recycle`, the memory of
-   * an evicted output when one of that length is free, else new. Reusing it spares a sweep what a new 800 KB array costs
-   * beyond its computation (its zeroing, the page faults of memory the allocator returned to the system, and
-   * the collections its garbage brings), measured 2-3x the computation of an SMA at 100,000 bars.
+   * an evicted output when one of that length is free, else new. Reuse spares a sweep what a new 800 KB array
+   * costs beyond its computation (zeroing, page faults on memory the allocator had returned to the system, the
+   * collections of its garbage): measured 2-3x the computation of an SMA at 100,000 bars.
    */
   column(n: number): Float64Array {
     let column: Float64Array | undefined;

@@ -37,7 +37,7 @@ export function sharpeOf(mean: number, std: number): number {
 
 /**
  * Values per block. Each block is summed, then its central powers taken about its own mean while it is still in
- * L1 (a trial's 100,000 returns are not), and the blocks are merged exactly (below). Even, so each block's
+ * L1 (a trial's 100,000 returns are not), and the blocks are merged (mergeBlock). Even, so each block's
  * even/odd split is the series'.
  */
 const BLOCK = 2048;
