@@ -13,7 +13,7 @@ import { openSession } from '../src/ml/inference.js';
 import { scoreModel, trainModel } from '../src/ml/models/index.js';
 import { exportOnnx } from '../src/ml/onnx/export.js';
 import { trainOnDataset } from '../src/ml/train.js';
-import { check, measure, report, type Measurement } from './harness.js';
+import { built, check, measure, report, type Measurement } from './harness.js';
 
 const ROWS = 1_000_000;
 const F = 20;
@@ -83,8 +83,8 @@ export async function mlBenchmarks(): Promise<Measurement[]> {
 
   // The path a backtest takes: predictModel computes the features and runs the model in its thread. Built
   // modules, so the thread loads JavaScript as the CLI's does; the cache is cleared so each run runs the model.
-  const predict = (await import(new URL('../dist/ml/predict.js', import.meta.url).href)) as typeof import('../src/ml/predict.js');
-  const features = (await import(new URL('../dist/ml/features.js', import.meta.url).href)) as typeof import('../src/ml/features.js');
+  const predict = await built<typeof import('../src/ml/predict.js')>('ml/predict.js');
+  const features = await built<typeof import('../src/ml/features.js')>('ml/features.js');
   const pipeline = features.featurePipeline(['ret:1', 'ret:2', 'ret:5', 'ret:10', 'ret:20', 'vol:10', 'vol:20', 'vol:50', 'zscore:10', 'zscore:20', 'zscore:50', 'volz:20', 'rsi:7', 'rsi:14', 'sma:10', 'sma:50', 'ema:10', 'ema:50', 'atr:14', 'range']);
   const bars = benchmarkBars(ROWS + pipeline.lookback);
   const barsModel = join(dir, 'mlp-bars.onnx');

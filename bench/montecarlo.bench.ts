@@ -4,7 +4,7 @@
  */
 import { mulberry32 } from '../src/data/synthetic.js';
 import { mergeMonteCarlo, monteCarlo, MONTE_CARLO_METHODS, type MonteCarloOptions } from '../src/research/montecarlo/index.js';
-import { check, measure, report, type Measurement } from './harness.js';
+import { built, check, measure, report, type Measurement } from './harness.js';
 
 const RUNS = 10_000;
 const STEPS = 1_000;
@@ -35,7 +35,7 @@ export async function monteCarloBenchmarks(): Promise<Measurement[]> {
   }
   // The built module (npm run bench builds first), so the worker threads load plain JavaScript as the CLI's
   // do, not TypeScript through tsx. A pool is started per study: its start is part of the time.
-  const { monteCarloParallel } = (await import(new URL('../dist/research/montecarlo/parallel.js', import.meta.url).href)) as typeof import('../src/research/montecarlo/parallel.js');
+  const { monteCarloParallel } = await built<typeof import('../src/research/montecarlo/parallel.js')>('research/montecarlo/parallel.js');
   const parallel = await monteCarloParallel(options('block'), 2);
   check(JSON.stringify(parallel.sharpe) === JSON.stringify(whole.sharpe), '2 workers give the one-thread result');
   rows.push(await measure(`${RUNS} paths x ${STEPS} bars, --method block, 2 worker threads (pool start included)`, () => monteCarloParallel(options('block'), 2), { runs: 3, warmup: 1 }));

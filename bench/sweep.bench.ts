@@ -4,12 +4,16 @@
  *   a fused numba loop 25.7 ms on one core); best pair (40, 200), final value 15605.0014753782;
  * - 10,000 sma-cross trials on 100,000 bars with 2 workers: target < 8 s, speed-up 1 -> 2 workers >= 1.8x;
  * - peak memory with 2 workers: one copy of the data plus at most 200 MB (a fresh process, below).
+ * Every row times the built module (dist/), as the CLI and the package run it.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchmarkBars } from '../src/data/synthetic.js';
-import { InThreadEvaluator, PoolEvaluator, toSharedBars, type Evaluator, type SweepSpec, type TrialInput } from '../src/research/sweep/index.js';
-import { check, measure, report, type Measurement } from './harness.js';
+import type { Evaluator, SweepSpec, TrialInput } from '../src/research/sweep/index.js';
+import { built, check, measure, report, type Measurement } from './harness.js';
+
+/** The built sweep module (see built()): the pool's threads load what the CLI's load. */
+const sweepModule = () => built<typeof import('../src/research/sweep/index.js')>('research/sweep/index.js');
 
 const SPEC: SweepSpec = { strategy: 'sma-cross', sim: { fill: 'close', feeRate: 0.001 }, periodsPerYear: 525_600, metrics: ['finalEquity'], pboSplits: 0 };
 
@@ -38,6 +42,7 @@ function checkHundred(out: Awaited<ReturnType<typeof sweep>>, trials: readonly T
 }
 
 export async function sweepBenchmarks(): Promise<Measurement[]> {
+  const { InThreadEvaluator, PoolEvaluator, toSharedBars } = await sweepModule();
   const n = 100_000;
   const bars = toSharedBars([benchmarkBars(n)]);
   const pairs = hundredPairs();
@@ -101,7 +106,7 @@ export async function sweepBenchmarks(): Promise<Measurement[]> {
  */
 async function memoryChild(): Promise<void> {
   const n = 100_000;
-  const { PoolEvaluator: BuiltPool } = (await import(new URL('../dist/research/sweep/index.js', import.meta.url).href)) as typeof import('../src/research/sweep/index.js');
+  const { PoolEvaluator: BuiltPool, toSharedBars } = await sweepModule();
   const baseline = process.memoryUsage().rss / 2 ** 20;
   const bars = toSharedBars([benchmarkBars(n)]);
   const dataMb = (n * 48) / 2 ** 20;
