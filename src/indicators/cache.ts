@@ -108,7 +108,7 @@ export class IndicatorCache {
 
   /**
    * `recycle`: reuse the memory of evicted outputs for new ones, after recycleEvicted() says nothing reads them
-   * any more. Only for a caller that calls it at such points (a sweep, after each trial); off by default.
+   * any more (a sweep's cache: withTrialScratch calls it as each trial ends); off by default.
    */
   constructor(maxBytes = DEFAULT_INDICATOR_CACHE_BYTES, options: { recycle?: boolean } = {}) {
     if (!(Number.isFinite(maxBytes) && maxBytes >= 0)) throw new RangeError(`maxBytes must be a number of bytes, 0 or more, not ${maxBytes}.`);
@@ -139,8 +139,8 @@ export class IndicatorCache {
 
   /**
    * Makes the outputs evicted so far free for reuse by column(). Call it only when nothing that got them may
-   * still read them: the sweep calls it after each trial, whose outputs live no longer than the trial. Until it
-   * is called, evicted outputs are only dropped, so a cache whose caller never calls it never reuses memory.
+   * still read them: withTrialScratch calls it as a trial ends, whose outputs live no longer than the trial.
+   * Until it is called, evicted outputs are only dropped, so a cache it is never called for never reuses memory.
    */
   recycleEvicted(): void {
     if (this.evicted.length === 0) return;
@@ -318,7 +318,11 @@ export class TrialScratch {
 
 let scratchInScope: TrialScratch | undefined;
 
-/** Runs one trial's `fn` with `scratch` serving its short-lived columns; releases them all when it returns. */
+/**
+ * Runs one trial's `fn` with `scratch` serving its short-lived columns; releases them all when it returns, and
+ * then, once no trial is in scope any more, lets the indicator cache in scope reuse what was evicted meanwhile
+ * (recycleEvicted): a trial keeps only numbers.
+ */
 export function withTrialScratch<T>(scratch: TrialScratch, fn: () => T): T {
   // Nested in a scope of the same scratch (a trial run inside a trial): the outer scope releases.
   if (scratchInScope === scratch) return fn();
@@ -329,6 +333,7 @@ export function withTrialScratch<T>(scratch: TrialScratch, fn: () => T): T {
   } finally {
     scratchInScope = previous;
     scratch.release();
+    if (previous === undefined) active?.recycleEvicted();
   }
 }
 

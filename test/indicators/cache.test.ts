@@ -1,7 +1,7 @@
 /** The sweep-scoped indicator cache: counts, identical values, identity keys, the byte bound, the scope. */
 import { describe, expect, it } from 'vitest';
 import { benchmarkBars } from '../../src/data/synthetic.js';
-import { IndicatorCache, withIndicatorCache } from '../../src/indicators/cache.js';
+import { IndicatorCache, TrialScratch, withIndicatorCache, withTrialScratch } from '../../src/indicators/cache.js';
 import { bollingerBands, ema, macd, rsi, sma, smaInto } from '../../src/indicators/index.js';
 import { runBacktest } from '../../src/strategies/backtest.js';
 import { builtinStrategy } from '../../src/strategies/registry.js';
@@ -157,6 +157,18 @@ describe('IndicatorCache', () => {
       const bands = withIndicatorCache(cache, () => bollingerBands(close, 20));
       expect([bands.upper, bands.middle, bands.lower].some((c) => c.buffer === second.buffer)).toBe(true);
       expect(bands).toEqual(bollingerBands(close, 20));
+    });
+
+    it('frees what a trial evicted when the trial ends (withTrialScratch, as runTrial runs it), not before', () => {
+      const cache = one();
+      const scratch = new TrialScratch();
+      const trial = <T>(fn: () => T): T => withIndicatorCache(cache, () => withTrialScratch(scratch, fn));
+      const a = trial(() => sma(close, 5));
+      const [b, c] = trial(() => [sma(close, 6), sma(close, 7)]); // b evicts a, c evicts b: neither free yet
+      expect(c.buffer === a.buffer).toBe(false);
+      const d = trial(() => sma(close, 8)); // takes the memory of b, evicted in the trial before
+      expect(d.buffer === b.buffer).toBe(true);
+      expect(d).toEqual(smaInto(new Float64Array(close.length), close, 8));
     });
 
     it('never reuses a column another entry still holds, nor any memory when recycling is off', () => {

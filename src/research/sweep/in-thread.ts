@@ -136,16 +136,7 @@ export class InThreadEvaluator implements Evaluator {
     if (this.bars.length === 0) throw new RangeError('load(bars) must come before run().');
     checkRange(range, this.bars[0].length);
     const strategy = await this.strategy(spec.strategy);
-    const cache = this.indicatorCache;
-    // A trial keeps only numbers, so once it ends the indicator outputs evicted during it can be reused.
-    const trial = (t: TrialInput): TrialOutput => {
-      try {
-        return runTrial(strategy, this.bars, spec, range, t);
-      } finally {
-        cache.recycleEvicted();
-      }
-    };
-    return runInCacheOrder(trials, (ordered) => withIndicatorCache(cache, () => ordered.map(trial)));
+    return runInCacheOrder(trials, (ordered) => withIndicatorCache(this.indicatorCache, () => ordered.map((t) => runTrial(strategy, this.bars, spec, range, t))));
   }
 
   async close(): Promise<void> {
