@@ -9,6 +9,7 @@ import {
   sharpeVariance,
 } from '../../src/research/overfitting/index.js';
 import { normalCdf, normalQuantile } from '../../src/stats/normal.js';
+import { oneByOneMoments } from '../helpers/moments.js';
 
 /** |a − b| <= tol · max(1, |b|). */
 function close(actual: number, expected: number, tol: number): void {
@@ -87,15 +88,7 @@ describe('returnMoments: Sharpe, skewness and Pearson kurtosis', () => {
     const rand = mulberry32(5);
     const n = 3 * 2048 + 777;
     const x = Array.from({ length: n }, (_, i) => (i >= 3000 && i < 4500 ? 0 : (i < 2500 ? 0.05 : -0.02) + 1e-3 * Math.exp(2 * rand())));
-    const mean = x.reduce((a, b) => a + b, 0) / n;
-    let m2 = 0;
-    let m3 = 0;
-    let m4 = 0;
-    for (const v of x) {
-      m2 += (v - mean) ** 2;
-      m3 += (v - mean) ** 3;
-      m4 += (v - mean) ** 4;
-    }
+    const { mean, m2, m3, m4 } = oneByOneMoments(x);
     const m = returnMoments(x);
     close(m.mean, mean, 1e-12);
     close(m.std, Math.sqrt(m2 / (n - 1)), 1e-12);

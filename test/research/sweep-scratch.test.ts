@@ -16,6 +16,7 @@ import { builtinStrategy } from '../../src/strategies/registry.js';
 import { crossSignals } from '../../src/strategies/signals.js';
 import { centralPowerSums } from '../../src/stats/moments.js';
 import { Mulberry32 } from '../../src/stats/mulberry32.js';
+import { oneByOneMoments } from '../helpers/moments.js';
 
 const bars = benchmarkBars(6_000);
 
@@ -129,15 +130,7 @@ describe('the moments passes', () => {
   it('centralPowerSums equals one-by-one summation to rounding, odd and even counts', () => {
     for (const n of [0, 1, 2, 7, 10_000, 10_001]) {
       const values = Array.from({ length: n }, () => rand() * 2 - 1);
-      const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
-      let m2 = 0;
-      let m3 = 0;
-      let m4 = 0;
-      for (const v of values) {
-        m2 += (v - mean) ** 2;
-        m3 += (v - mean) ** 3;
-        m4 += (v - mean) ** 4;
-      }
+      const { mean, m2, m3, m4 } = oneByOneMoments(values);
       const out = new Float64Array(3);
       centralPowerSums(values, n, mean, out);
       expect(out[0]).toBeCloseTo(m2, 10);
