@@ -132,11 +132,17 @@ export class InThreadEvaluator implements Evaluator {
     return s;
   }
 
-  async run(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]> {
+  /** Runs the trials in cache-friendly order (trial-order.ts) and answers in their given order. */
+  run(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]> {
+    return runInCacheOrder(trials, (ordered) => this.runAsGiven(spec, range, ordered));
+  }
+
+  /** Runs the trials in the order given: a pool worker's batch is already a block of the pool's cache-friendly order. */
+  async runAsGiven(spec: SweepSpec, range: BarRange, trials: readonly TrialInput[]): Promise<TrialOutput[]> {
     if (this.bars.length === 0) throw new RangeError('load(bars) must come before run().');
     checkRange(range, this.bars[0].length);
     const strategy = await this.strategy(spec.strategy);
-    return runInCacheOrder(trials, (ordered) => withIndicatorCache(this.indicatorCache, () => ordered.map((t) => runTrial(strategy, this.bars, spec, range, t))));
+    return withIndicatorCache(this.indicatorCache, () => trials.map((t) => runTrial(strategy, this.bars, spec, range, t)));
   }
 
   async close(): Promise<void> {

@@ -78,7 +78,7 @@ async function perform(task: WorkerTask): Promise<unknown> {
     const probe: WorkerProbe = { threadId, sharedBuffers: bars.length > 0 && bars.every((b) => b.close.buffer instanceof SharedArrayBuffer), indicatorCache: evaluator.indicatorCache.stats };
     return probe;
   }
-  const packed = packOutputs(task.spec, await evaluator.run(task.spec, task.range, task.trials));
+  const packed = packOutputs(task.spec, await evaluator.runAsGiven(task.spec, task.range, task.trials));
   return move({
     get [transferableSymbol]() {
       return packed.numbers.buffer;
