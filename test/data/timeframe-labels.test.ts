@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annualization, parseTimeframe } from '../../src/data/timeframe.js';
+import { annualization, modeSpacing, parseTimeframe, utcWeekday } from '../../src/data/timeframe.js';
 
 describe('timeframe labels', () => {
   it.each([
@@ -95,5 +95,26 @@ describe('annualization follows the data calendar', () => {
     const a = annualization(times(START, 5, DAY, weekdaysOnly), parseTimeframe('1d'));
     expect(a.periodsPerYear).toBe(365);
     expect(a.reason).toMatch(/under two weeks of data/);
+  });
+});
+
+describe('the calendar arithmetic annualization counts with', () => {
+  it('utcWeekday is Date.getUTCDay for times before and after 1970, at and off midnight', () => {
+    const checked: number[] = [];
+    for (let day = -800; day <= 800; day += 1) {
+      for (const offset of [0, 1, DAY / 2, DAY - 1]) checked.push(day * DAY + offset);
+    }
+    checked.push(Date.UTC(1900, 0, 1), Date.UTC(2038, 0, 19, 3, 14, 8), Date.UTC(2024, 1, 29, 23, 59, 59, 999), -1);
+    for (const t of checked) expect(utcWeekday(t), new Date(t).toISOString()).toBe(new Date(t).getUTCDay());
+  });
+
+  it('modeSpacing gives the same spacing for sorted and shuffled times, ties to the smaller one', () => {
+    const sorted = Float64Array.of(0, 60, 120, 180, 300, 420, 540, 600);
+    const shuffled = Float64Array.of(540, 0, 300, 120, 600, 60, 420, 180);
+    expect(modeSpacing(sorted)).toBe(60);
+    expect(modeSpacing(shuffled)).toBe(60);
+    expect([...shuffled]).toEqual([540, 0, 300, 120, 600, 60, 420, 180]); // the input is not sorted in place
+    expect(modeSpacing(Float64Array.of(0, 10, 20, 40, 60))).toBe(10); // 10 and 20 twice each: the smaller
+    expect(modeSpacing(Float64Array.of(5, 5, 5))).toBe(0);
   });
 });
