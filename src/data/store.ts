@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
@@ -7,6 +6,7 @@ import { storeError, storeQueryError } from './store-errors.js';
 import { assertWholeFile, createAtomically, inspectStoreFile } from './store-file.js';
 import { openInstance } from './store-lock.js';
 import { BAR_TABLES, inspectSchema, migrate, referenceCatalog, scanTables, standInTables, SCHEMA_VERSION, type Migration } from './store-schema.js';
+import { makeDirectories } from './make-dirs.js';
 
 export { setStoreNotice, setStoreWait, storeWait } from './store-lock.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './store-schema.js';
@@ -271,7 +271,7 @@ export async function withStore<T>(path: string, options: StoreOptions, work: (s
 /** A new store with the current schema, made beside `path` and linked into place (see createAtomically). */
 async function createStore(path: string): Promise<void> {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectories(dirname(path));
   } catch (error) {
     throw new UserError(`Cannot create the store at ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): pass --db with a path in a writable directory.`, { exitCode: 1, code: 'RRR_DB_UNWRITABLE', cause: error });
   }

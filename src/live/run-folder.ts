@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { suggestion, UserError } from '../errors.js';
+import { makeDirectories } from '../data/make-dirs.js';
 
 /**
  * Where paper and live runs keep their journal, owner file and endpoint: `<folder of the store>/live/<runId>/`,
@@ -64,7 +65,7 @@ export function latestRun(base: string): RunFolder | undefined {
  */
 export function createRunFolder(base: string, mode: RunMode): RunFolder {
   if (mode !== 'paper' && mode !== 'live') throw new RangeError(`Run mode "${String(mode)}" is not valid: use paper or live.`);
-  mkdirSync(base, { recursive: true });
+  makeDirectories(base);
   let number = listRuns(base).filter((r) => r.mode === mode).reduce((max, r) => Math.max(max, r.number), 0) + 1;
   for (;;) {
     const runId = `${mode}-${number}`;

@@ -2,8 +2,8 @@
  * `rrr backtest` as a library call: load the data (store or files), run the strategy, record the run,
  * write the optional output files. The command only parses flags and renders what this returns.
  */
-import { dirname, join, resolve as resolvePath } from 'node:path';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Bars } from '../data/bars.js';
 import { alignBars, type AlignMode } from '../data/align.js';
 import { assertSpacing } from '../data/import.js';
@@ -26,6 +26,7 @@ import { builtinStrategy, resolveStrategy } from '../strategies/registry.js';
 import type { RecordedSettings } from '../report/settings.js';
 import { formatNumber } from '../report/table.js';
 import { UserError } from '../errors.js';
+import { makeDirectories } from '../data/make-dirs.js';
 
 export interface BacktestJobOptions {
   strategy: string;
@@ -198,20 +199,11 @@ function prepareOutDir(dir: string): void {
     throw new UserError(`--out ${dir} ${why}: choose a writable directory.`, { exitCode: 1, code: 'RRR_BAD_OUT' });
   };
   if (existsSync(dir) && !statSync(dir).isDirectory()) refuse('is a file, not a directory');
-  // Each missing level is made on its own: Node's recursive mkdir loops forever where a pseudo-filesystem
-  // (/proc) answers ENOENT under a parent that exists.
-  const missing: string[] = [];
-  for (let d = resolvePath(dir); !existsSync(d); d = dirname(d)) {
-    missing.unshift(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      mkdirSync(d);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      refuse(code === 'ENOTDIR' ? 'has a file where a directory is expected' : `cannot be created (${code})`);
-    }
+  try {
+    makeDirectories(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    refuse(code === 'ENOTDIR' ? 'has a file where a directory is expected' : `cannot be created (${code})`);
   }
   const probe = join(dir, `.rrr-write-check-${process.pid}`);
   try {

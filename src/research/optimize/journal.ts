@@ -5,12 +5,13 @@
  * a deleted store of the same path is never taken for a new study's. A lock file (`<id>.lock`, the owner's
  * pid) keeps two processes from running one study at once.
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { ReturnMoments } from '../overfitting/sharpe-stats.js';
 import type { FinishedTrial } from './types.js';
+import { makeDirectories } from '../../data/make-dirs.js';
 
 /** Where a store's study journals live. */
 export function journalDir(db: string): string {
@@ -227,7 +228,7 @@ export class Journal {
   static open(db: string, owner: JournalOwner): Journal {
     const dir = journalDir(db);
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectories(dir);
     } catch (error) {
       throw lockError(db, owner.id, error);
     }

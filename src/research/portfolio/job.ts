@@ -9,7 +9,7 @@
  * estimates are on), a volatility S per year is S / sqrt(periodsPerYear), and the risk-free rate is
  * compounded down, (1 + rf)^(1 / periodsPerYear) - 1, as the metrics do.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Bars } from '../../data/bars.js';
 import type { AlignMode } from '../../data/align.js';
@@ -32,6 +32,7 @@ import { backtestPortfolio, type PortfolioBacktest } from './backtest.js';
 import type { RebalancePlan, RebalanceSettings } from './rebalance.js';
 import { parsePortfolioLength, rebalanceSchedule } from './schedule.js';
 import { readViews } from './views.js';
+import { makeDirectories } from '../../data/make-dirs.js';
 
 export interface PortfolioJobOptions {
   symbols?: string[];
@@ -185,7 +186,7 @@ function checkOut(out: string, db: string, force: boolean): 'file' | 'dir' {
   }
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UserError(`--out ${out} is a file without a .csv, .parquet or .arrow ending: give a directory, or a file with one of those endings.`, { code: 'RRR_BAD_OUT' });
   try {
-    mkdirSync(out, { recursive: true });
+    makeDirectories(out);
     accessSync(out, constants.W_OK);
   } catch (error) {
     throw new UserError(`--out ${out} cannot be created or written (${(error as NodeJS.ErrnoException).code}): choose a writable directory.`, { exitCode: 1, code: 'RRR_BAD_OUT' });
