@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
 import { UserError, suggestion } from '../errors.js';
 import type { SearchSettings } from '../research/optimize/types.js';
+import type { SweepThreads } from '../research/sweep/types.js';
 import type { AnyStrategy } from '../strategies/define.js';
 
 /**
@@ -18,7 +19,7 @@ export const searchFlags = {
   objective: Flags.string({ description: 'metric to optimize (see docs/metrics.md)', default: 'sharpe', helpGroup: 'SEARCH' }),
   minimize: Flags.boolean({ description: 'minimize the objective (default: maximize)', helpGroup: 'SEARCH' }),
   constraint: Flags.string({ description: 'prune trials unless METRIC OP NUMBER holds, e.g. "tradeCount>=30" (repeatable)', multiple: true, helpGroup: 'SEARCH' }),
-  workers: Flags.string({ description: 'threads running trials [default: the number of cores]', helpGroup: 'SEARCH' }),
+  workers: Flags.string({ description: 'threads running trials [default: the number of cores, or this thread alone for a sweep under 50 million bar-trials (trials x bars), which threads would slow down]', helpGroup: 'SEARCH' }),
   yes: Flags.boolean({ description: 'run a grid above 1,000,000 trials', helpGroup: 'SEARCH' }),
   queue: Flags.string({ description: 'run the trials on "rrr worker" processes through this Redis queue: redis://HOST[:PORT][?name=QUEUE], rediss:// for TLS; --workers then sets the trials in flight [default: the worker threads seen]', helpGroup: 'SEARCH' }),
 };
@@ -48,14 +49,16 @@ export async function searchEvaluator(
 
 /**
  * Runs `prepare` (reading the data, checking the settings) while the threads of a search on this machine start,
- * so the two overlap; the threads are stopped again if `prepare` fails. With --queue nothing starts early: a
- * queue's connection waits until the data and settings are known good.
+ * so the two overlap; the threads are stopped again if `prepare` fails. Only a thread count the user gave starts
+ * early: without --workers the count depends on the size of the sweep (sweepThreads), known once the data is.
+ * With --queue nothing starts early: a queue's connection waits until the data and settings are known good.
  */
 export async function prepareWithThreads<T>(
   flags: { queue?: string; workers?: string },
   prepare: () => Promise<T>,
 ): Promise<{ threads?: Awaited<ReturnType<typeof searchEvaluator>>; prepared: T }> {
-  const threads = flags.queue === undefined ? await searchEvaluator(flags, workersFromFlags(flags)) : undefined;
+  const given = workersFromFlags(flags); // a bad --workers is refused before the data is read
+  const threads = flags.queue === undefined && given !== undefined ? await searchEvaluator(flags, given) : undefined;
   threads?.start?.().catch(() => {}); // a failure to start is thrown again by load()
   try {
     return { threads, prepared: await prepare() };
@@ -65,9 +68,28 @@ export async function prepareWithThreads<T>(
   }
 }
 
-/** Threads to run trials on: --workers, refused in one sentence unless a whole number >= 1; default the cores. */
-export function workersFromFlags(flags: { workers?: string }): number {
-  return wholeFlag('workers', flags.workers, 1, 'a whole number of threads, 1 or more') ?? availableParallelism();
+/** --workers as a number, refused in one sentence unless a whole number >= 1; undefined when not given. */
+export function workersFromFlags(flags: { workers?: string }): number | undefined {
+  return wholeFlag('workers', flags.workers, 1, 'a whole number of threads, 1 or more');
+}
+
+/**
+ * Below this many bar-trials (trials x bars x series) a sweep without --workers runs in this thread. Each worker
+ * thread boots node, loads the engine and compiles it again before its first fast trial (~0.3 s of CPU on a
+ * 2-core VM), and that is not won back under ~80 million bar-trials there: a 100-trial sweep of 100,000 bars
+ * took 1.53 s in this thread and 1.88 s on 2 workers, 800 trials 2.5 s either way (whole `rrr optimize` runs).
+ */
+export const SMALL_SWEEP_BAR_TRIALS = 50_000_000;
+
+/** Threads for a sweep of `barTrials` bar-trials: --workers when given, else the cores unless the sweep is small. */
+export function sweepThreads(flags: { workers?: string }, barTrials: number): SweepThreads {
+  const given = workersFromFlags(flags);
+  if (given !== undefined) return { count: given, reason: '--workers' };
+  if (barTrials < SMALL_SWEEP_BAR_TRIALS) {
+    const millions = (x: number) => `${Number((x / 1e6).toPrecision(2))} million`;
+    return { count: 1, reason: `${millions(barTrials)} bar-trials, under the ${millions(SMALL_SWEEP_BAR_TRIALS)} that threads take to pay for starting; --workers N sets them` };
+  }
+  return { count: availableParallelism(), reason: 'the cores' };
 }
 
 /** A whole-number flag, refused in one sentence unless it is a whole number >= min. */
@@ -80,8 +102,6 @@ export function wholeFlag(flag: string, text: string | undefined, min: number, a
 
 export interface ParsedSearchFlags {
   search: SearchSettings;
-  /** Threads to run trials on (--workers, default: the cores). */
-  workers: number;
   /** Parameters pinned with --param (single-value dimensions of the space). */
   fixed: Record<string, string | number | boolean>;
 }
@@ -106,7 +126,6 @@ export async function searchFromFlags(flags: Record<string, unknown>, strategy: 
         ? (wholeFlag('trials', text.trials, 1, 'a whole number of trials, 1 or more') ?? 100)
         : undefined;
   const seed = wholeFlag('seed', text.seed ?? '42', 0, 'a whole number, 0 or more')!;
-  const workers = workersFromFlags(text);
   const objective = parseObjective(text.objective ?? 'sharpe');
   const constraints = ((flags.constraint as string[] | undefined) ?? []).map((c) => parseConstraint(c));
   const schema = strategy.params;
@@ -134,7 +153,6 @@ export async function searchFromFlags(flags: Record<string, unknown>, strategy: 
       constraints,
       ...(validate ? { validate } : {}),
     },
-    workers,
     fixed,
   };
 }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { prepareWithThreads, searchEvaluator, searchFlags, searchFromFlags, wholeFlag } from './_search-flags.js';
+import { prepareWithThreads, searchEvaluator, searchFlags, searchFromFlags, sweepThreads, wholeFlag } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 /** argv without one valued flag (`--name V` or `--name=V`). */
@@ -105,7 +105,7 @@ export default class Optimize extends RrrCommand {
     });
     const { options, prepared, parsedSearch, bars } = ready;
     const { strategy } = prepared;
-    const { search, workers, fixed } = parsedSearch;
+    const { search, fixed } = parsedSearch;
     const { method, seed, objective, direction, constraints, space } = search;
     const count = search.trials;
 
@@ -132,95 +132,117 @@ export default class Optimize extends RrrCommand {
     };
     // A queue's jobs name their study by its id and store; a new study is named once the store gives its id.
     const queueStudy = (id: string) => `study ${id} in ${db}`;
-    const evaluator = local ?? (await searchEvaluator(flags, workers, resumeId === undefined ? {} : { study: queueStudy(resumeId), resumeHint: `rrr optimize --resume ${resumeId}` }));
+    const gridSize = method === 'grid' ? checkGridSize(space, true) : undefined;
+    // A shard's own share: grid numbers i-1, i-1+n, ... below the size; random numbers depend on pruning.
+    const total = shard === undefined ? (gridSize ?? count) : gridSize === undefined ? undefined : gridSize >= shard.index ? Math.floor((gridSize - shard.index) / shard.count) + 1 : 0;
+    const threads = sweepThreads(flags, (total ?? Math.ceil(count! / shard!.count)) * bars * prepared.series.length);
+    const evaluator = local ?? (await searchEvaluator(flags, threads.count, resumeId === undefined ? {} : { study: queueStudy(resumeId), resumeHint: `rrr optimize --resume ${resumeId}` }));
     // Threads read the bars in shared memory: moved there once, so there is one copy whatever the thread count.
     if (flags.queue === undefined && evaluator.concurrency > 1) prepared.series = toSharedBars(prepared.series);
-    // Local threads take the bars while the study is recorded; a queue's jobs need the study's name first.
-    const loading = local?.load(prepared.series);
+    // This machine's threads take the bars while the study is recorded; a queue's jobs need the study's name first.
+    const loading = flags.queue === undefined ? evaluator.load(prepared.series) : undefined;
     loading?.catch(() => {}); // awaited below
     const { StudyRecorder } = await import('../research/optimize/study-store.js');
-    let recorder: import('../research/optimize/study-store.js').StudyRecorder;
+    // The study once it has its id: trials that finished before are kept in `early` and journaled then.
+    let journaling: import('../research/optimize/study-store.js').StudyRecorder | undefined;
     let done: import('../research/optimize/types.js').FinishedTrial[] = [];
     // The queue's modules only for a queue: a sweep on this machine does not pay their import.
     const batchSize = flags.queue === undefined ? defaultBatchSize(method, evaluator.concurrency) : (await import('../research/queue/index.js')).queueSearchBatch(method, evaluator.concurrency);
     let studyBatch = batchSize;
-    // The evaluator holds threads or a Redis connection: released if the study cannot be opened.
-    try {
+    const early: import('../research/optimize/types.js').FinishedTrial[] = [];
+    const opening = (async () => {
       if (resumeId !== undefined) {
         const resumed = await StudyRecorder.resume(db, resumeId, prepared.dataFingerprint);
-        recorder = resumed.recorder;
         done = resumed.trials;
         // TPE's proposals depend on how trials were batched: a resumed study keeps the batch size it began with.
         studyBatch = Number(resumed.header.settings.batchSize ?? batchSize);
-      } else {
-        recorder = await StudyRecorder.create(db, {
-          ...studied,
-          source: options.files?.length ? options.files.join(', ') : 'store',
-          method,
-          seed: seed ?? 42,
-          ...(count === undefined ? {} : { trials: count }),
-          direction,
-          objective,
-          constraints: constraints.map((c) => c.text),
-          space,
-          fixedParams: fixed,
-          // Shards compare settings to be merged: the batch size (from each machine's cores) is kept for TPE only.
-          settings: { flags: settings, ...(method === 'tpe' ? { batchSize } : {}) },
-          ...(shard ? { shard } : {}),
-          pboSplits,
-          // Without --queue: where trials ran is no setting of the study, and its URL may hold a password.
-          command: withoutFlag(this.argv, 'queue'),
-        });
+        return (journaling = resumed.recorder);
       }
-    } catch (error) {
-      await evaluator.close();
-      throw error;
-    }
-    evaluator.setStudy?.(queueStudy(recorder.id), `rrr optimize --resume ${recorder.id}`);
-
+      journaling = await StudyRecorder.create(db, {
+        ...studied,
+        source: options.files?.length ? options.files.join(', ') : 'store',
+        method,
+        seed: seed ?? 42,
+        ...(count === undefined ? {} : { trials: count }),
+        direction,
+        objective,
+        constraints: constraints.map((c) => c.text),
+        space,
+        fixedParams: fixed,
+        // Shards compare settings to be merged: the batch size (from each machine's cores) is kept for TPE only.
+        settings: { flags: settings, ...(method === 'tpe' ? { batchSize } : {}) },
+        ...(shard ? { shard } : {}),
+        pboSplits,
+        // Without --queue: where trials ran is no setting of the study, and its URL may hold a password.
+        command: withoutFlag(this.argv, 'queue'),
+      });
+      if (early.length > 0) journaling.append(early.splice(0));
+      return journaling;
+    })();
     const controller = new AbortController();
+    // A new study on this machine's threads needs nothing from the store to begin: its first trials run while the
+    // study is recorded (~0.2 s). A resumed one needs its finished trials first, and a queue's jobs the study's name.
+    const overlapped = resumeId === undefined && flags.queue === undefined;
+    if (overlapped) {
+      opening.catch(() => controller.abort()); // the search stops after the trials in flight; the error is thrown below
+    } else {
+      // The evaluator holds threads or a Redis connection: released if the study cannot be opened.
+      try {
+        await opening;
+      } catch (error) {
+        await evaluator.close();
+        throw error;
+      }
+      evaluator.setStudy?.(queueStudy(journaling!.id), `rrr optimize --resume ${journaling!.id}`);
+    }
+
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     const started = Date.now();
     let lastProgress = 0;
     let result;
+    let recorder;
+    // Until the study is recorded, a Ctrl-C stops the search (after the trials in flight), never the recording.
     try {
-      await (loading ?? evaluator.load(prepared.series));
-      result = await runSearch(
-        evaluator,
-        {
-          strategy: prepared.source === 'built-in' ? strategy.name : prepared.source,
-          sim: prepared.sim,
-          periodsPerYear: prepared.periodsPerYear,
-          ...(prepared.riskFreeRate === undefined ? {} : { riskFreeRate: prepared.riskFreeRate }),
-          metrics: neededMetrics(objective, constraints, SHOWN_METRICS),
-          pboSplits,
-        },
-        { from: 0, to: bars },
-        { ...search, batchSize: studyBatch, ...(shard ? { shard } : {}) },
-        {
-          done,
-          signal: controller.signal,
-          onTrials: (trials) => recorder.append(trials),
-          onProgress: ({ done: finished, total, best }) => {
-            const now = Date.now();
-            if (now - lastProgress < 1000 && finished !== total) return;
-            lastProgress = now;
-            const rate = finished / Math.max(0.001, (now - started) / 1000);
-            const eta = total === undefined || rate === 0 ? '' : `, ETA ${Math.ceil((total - finished) / rate)} s`;
-            this.progress(`${finished}/${total ?? '?'} trials, ${rate.toFixed(1)}/s${eta}${best ? `, best ${objective} ${Number(best.value!.toPrecision(6))}` : ''}`);
+      try {
+        await (loading ?? evaluator.load(prepared.series));
+        result = await runSearch(
+          evaluator,
+          {
+            strategy: prepared.source === 'built-in' ? strategy.name : prepared.source,
+            sim: prepared.sim,
+            periodsPerYear: prepared.periodsPerYear,
+            ...(prepared.riskFreeRate === undefined ? {} : { riskFreeRate: prepared.riskFreeRate }),
+            metrics: neededMetrics(objective, constraints, SHOWN_METRICS),
+            pboSplits,
           },
-        },
-      );
+          { from: 0, to: bars },
+          { ...search, batchSize: studyBatch, ...(shard ? { shard } : {}) },
+          {
+            done,
+            signal: controller.signal,
+            onTrials: (trials) => (journaling ? journaling.append(trials) : early.push(...trials)),
+            onProgress: ({ done: finished, total, best }) => {
+              const now = Date.now();
+              if (now - lastProgress < 1000 && finished !== total) return;
+              lastProgress = now;
+              const rate = finished / Math.max(0.001, (now - started) / 1000);
+              const eta = total === undefined || rate === 0 ? '' : `, ETA ${Math.ceil((total - finished) / rate)} s`;
+              this.progress(`${finished}/${total ?? '?'} trials, ${rate.toFixed(1)}/s${eta}${best ? `, best ${objective} ${Number(best.value!.toPrecision(6))}` : ''}`);
+            },
+          },
+        );
+      } finally {
+        await evaluator.close();
+        // The study's write is not left half done by an error of the search, which is then the one reported.
+        await opening.catch(() => {});
+      }
+      recorder = await opening;
+      await recorder.finish(result.interrupted ? 'interrupted' : 'complete');
     } finally {
       process.removeListener('SIGINT', onSigint);
-      await evaluator.close();
     }
-    await recorder.finish(result.interrupted ? 'interrupted' : 'complete');
     if (flags.out !== undefined) await writeTrialsParquet(flags.out, recorder.header, result.trials, { interrupted: result.interrupted });
-    const gridSize = method === 'grid' ? checkGridSize(space, true) : undefined;
-    // A shard's own share: grid numbers i-1, i-1+n, ... below the size; random numbers depend on pruning.
-    const total = shard === undefined ? (gridSize ?? count) : gridSize === undefined ? undefined : gridSize >= shard.index ? Math.floor((gridSize - shard.index) / shard.count) + 1 : 0;
 
     // Every complete trial is ranked for the report's table; the terminal and --json keep --top of them.
     const full = summarizeSearch(result.trials, result.interrupted, {
@@ -237,7 +259,7 @@ export default class Optimize extends RrrCommand {
       pboSplits,
       settings: commandSettings,
     });
-    const summary = { ...full, top: full.top.slice(0, top) };
+    const summary = { ...full, top: full.top.slice(0, top), ...(flags.queue === undefined ? { threads: { count: evaluator.concurrency, reason: threads.reason } } : {}) };
     this.log(renderOptimize(summary));
     if (result.interrupted) {
       process.exitCode = 130;

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RrrCommand } from './_base.js';
 import { backtestFlags, backtestOptionsFromFlags } from './_backtest-flags.js';
-import { prepareWithThreads, searchEvaluator, searchFlags, searchFromFlags } from './_search-flags.js';
+import { prepareWithThreads, searchEvaluator, searchFlags, searchFromFlags, sweepThreads } from './_search-flags.js';
 import { checkReportFlags, reportFlags, writeReport } from './_report-flags.js';
 
 export default class Walkforward extends RrrCommand {
@@ -35,6 +35,7 @@ export default class Walkforward extends RrrCommand {
     const { UserError } = await import('../errors.js');
     const { prepareBacktest } = await import('../research/backtest-job.js');
     const { toSharedBars } = await import('../research/sweep/index.js');
+    const { checkGridSize } = await import('../research/search/index.js');
     const { parseWindowLength, walkForwardWindows, runWalkForward, summarizeWalkForward } = await import('../research/walkforward/index.js');
     const { renderWalkForward } = await import('../report/walkforward.js');
 
@@ -52,10 +53,10 @@ export default class Walkforward extends RrrCommand {
     const { threads, prepared: ready } = await prepareWithThreads(flags, async () => {
       const options = await backtestOptionsFromFlags(flags, this.dbPath(flags.db));
       const prepared = await prepareBacktest(options);
-      const { search, workers } = await searchFromFlags(flags, prepared.strategy, options.params);
-      return { prepared, search, workers, windows: walkForwardWindows(prepared.series[0].time, layout) };
+      const { search } = await searchFromFlags(flags, prepared.strategy, options.params);
+      return { prepared, search, windows: walkForwardWindows(prepared.series[0].time, layout) };
     });
-    const { prepared, search, workers, windows } = ready;
+    const { prepared, search, windows } = ready;
     const time = prepared.series[0].time;
 
     const controller = new AbortController();
@@ -63,7 +64,11 @@ export default class Walkforward extends RrrCommand {
     process.once('SIGINT', onSigint);
     const { hostname } = await import('node:os');
     // On a queue, each window's trials are its jobs; the jobs name this run (a walk-forward is not a stored study).
-    const evaluator = threads ?? (await searchEvaluator(flags, workers, { study: `walk-forward ${hostname()}:${process.pid}` }));
+    // Each window's search runs its trials on the training bars.
+    const perWindow = search.method === 'grid' ? checkGridSize(search.space, true) : search.trials!;
+    const barTrials = windows.reduce((sum, w) => sum + perWindow * (w.train.to - w.train.from), 0) * prepared.series.length;
+    const chosen = sweepThreads(flags, barTrials);
+    const evaluator = threads ?? (await searchEvaluator(flags, chosen.count, { study: `walk-forward ${hostname()}:${process.pid}` }));
     if (flags.queue !== undefined) {
       const { queueSearchBatch } = await import('../research/queue/index.js');
       search.batchSize = queueSearchBatch(search.method, evaluator.concurrency);
@@ -126,6 +131,7 @@ export default class Walkforward extends RrrCommand {
           direction: search.direction,
           constraints: search.constraints.map((c) => c.text),
         },
+        ...(flags.queue === undefined ? { threads: { count: evaluator.concurrency, reason: chosen.reason } } : {}),
       },
       { from: time[0], to: time[time.length - 1] },
     );

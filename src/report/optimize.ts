@@ -2,6 +2,7 @@
 import { METRIC_DESCRIPTIONS, type MetricKey } from '../engine/metrics.js';
 import type { Heatmap, OptimizeSummary, Sensitivity } from '../research/optimize/summary.js';
 import { formatCell, formatNumber, renderPairs, renderTable, significant } from './table.js';
+import { threadsText } from './threads.js';
 
 /** 4 decimals for everyday magnitudes, 4 significant digits below 1. */
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? (Math.abs(x) >= 1 ? Number(x.toFixed(4)) : significant(x, 4)) : x);
@@ -96,6 +97,7 @@ export function renderOptimize(summary: OptimizeSummary): string {
     ['Data', `${summary.symbols.join(', ')} ${summary.timeframe}, ${summary.from} .. ${summary.to} (fingerprint ${summary.dataFingerprint})`],
     ['Search', `${summary.method}${summary.seed === undefined ? '' : ` (seed ${summary.seed})`}, ${summary.direction} ${summary.objective}${summary.constraints.length ? `, subject to ${summary.constraints.join(', ')}` : ''}`],
     ['Trials', `${trialLine(summary)}${summary.interrupted ? ' (interrupted: the results below cover the finished trials)' : ''}`],
+    ...(summary.threads === undefined ? [] : ([['Threads', threadsText(summary.threads)]] as [string, unknown][])),
   ];
   const parts = [renderPairs(header), '', `Top ${summary.top.length} by ${summary.objective}:`, renderRanked(summary)];
   if (summary.winner) parts.push('', `Winner (trial ${summary.winner.number}, ${summary.objective} ${formatCell(num(summary.winner.value))}); run it alone with:`, `  ${summary.winner.command}`);

@@ -29,6 +29,10 @@ describe('rrr optimize', () => {
     expect(out.overfitting.pbo.splits).toBe(16);
     expect(out.overfitting.winner.dsr).toBeGreaterThanOrEqual(0);
     expect(out.overfitting.winner.dsr).toBeLessThanOrEqual(out.overfitting.winner.psr);
+    // 24 trials of the demo's bars: far too small a sweep to pay for starting threads, so it ran in this one.
+    const bars = readFileSync(DEMO, 'utf8').trim().split('\n').length - 1;
+    const millions = Number(((24 * bars) / 1e6).toPrecision(2));
+    expect(out.threads).toEqual({ count: 1, reason: `${millions} million bar-trials, under the 50 million that threads take to pay for starting; --workers N sets them` });
 
     const command: string = out.winner.command;
     expect(command).toBe(`rrr backtest --strategy sma-cross --data ${DEMO} --fees 0.001 --db ${db} --param fast=${out.winner.params.fast} --param slow=${out.winner.params.slow}`);
@@ -59,6 +63,7 @@ describe('rrr optimize', () => {
     const b = rrr(args).json();
     expect(a.top).toEqual(b.top);
     expect(a.trials.finished).toBeGreaterThanOrEqual(8);
+    expect(a.threads).toEqual({ count: 1, reason: '--workers' });
   });
 
   it.each([
@@ -91,7 +96,9 @@ describe('rrr optimize', () => {
   it('Ctrl-C stops cleanly with the partial results (exit 130); --resume finishes the study as one uninterrupted run would', async () => {
     const dir = tempDir();
     const db = join(dir, 'o.duckdb');
-    const search = ['--strategy', 'sma-cross', '--data', DEMO, '--grid', 'fast=2:14:1', '--grid', 'slow=10:40:2', '--workers', '1', '--top', '3'];
+    // Long enough (~8,600 trials) that the study, recorded beside the first trials, exists well before the end;
+    // 4 PBO splits keep the three runs short.
+    const search = ['--strategy', 'sma-cross', '--data', DEMO, '--grid', 'fast=2:60:1', '--grid', 'slow=10:300:2', '--workers', '1', '--top', '3', '--pbo-splits', '4'];
     const child = spawn(process.execPath, [resolve('bin/run.js'), 'optimize', ...search, '--db', db, '--json'], { env: { ...process.env, RRR_DB: undefined } });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -198,7 +198,8 @@ export function slowStrategyFile(dir: string): string {
 }
 
 /** An optimize --json summary without what names its own store (the winner's --db). */
-export const comparableSummary = (summary: { winner?: { command: string } }) => ({
+/** A study's summary without what depends on where its trials ran: the store in --db, the local threads. */
+export const comparableSummary = ({ threads: _threads, ...summary }: { winner?: { command: string }; threads?: unknown }) => ({
   ...summary,
   ...(summary.winner ? { winner: { ...summary.winner, command: summary.winner.command.replace(/ --db \S+/, '') } } : {}),
 });

@@ -6,6 +6,7 @@
 import { CscvBlocks, probabilityOfBacktestOverfitting } from '../overfitting/pbo.js';
 import { deflatedSharpeRatio, minTrackRecordLength, probabilisticSharpeRatio, sharpeVariance } from '../overfitting/sharpe-stats.js';
 import type { Dimension, ParamValue, SearchSpace } from '../search/space.js';
+import type { SweepThreads } from '../sweep/types.js';
 import type { Direction, FinishedTrial } from './types.js';
 
 /** Complete trials, best first (the lower number first on ties). */
@@ -243,6 +244,8 @@ export interface OptimizeSummary extends SearchDescription {
   sensitivity: Sensitivity[];
   heatmap: Heatmap | null;
   overfitting: OverfittingSummary;
+  /** The threads this run's trials ran on, and why that many; absent where no thread ran them (a queue, a merge). */
+  threads?: SweepThreads;
 }
 
 export interface SummaryContext extends SearchDescription {

@@ -12,4 +12,4 @@ export async function createEvaluator(workers: number, options: PoolOptions = {}
 export { InThreadEvaluator, runTrial, equityReturns } from './in-thread.js';
 export { PoolEvaluator, type PoolOptions } from './pool.js';
 export { shareBars, sharedBarsView, toSharedBars, type SharedBars } from './shared-bars.js';
-export type { BarRange, Evaluator, SweepSpec, TrialInput, TrialOutput } from './types.js';
+export type { BarRange, Evaluator, SweepSpec, SweepThreads, TrialInput, TrialOutput } from './types.js';

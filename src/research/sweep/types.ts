@@ -58,6 +58,12 @@ export interface TrialOutput {
   error?: string;
 }
 
+/** The threads a sweep's trials ran on, and why that many (the --workers given, the cores, or why this thread alone). */
+export interface SweepThreads {
+  count: number;
+  reason: string;
+}
+
 /** Runs trials; the same results whatever runs them (a test holds every implementation to the reference). */
 export interface Evaluator {
   /** Makes `bars` (one series per asset) the data for the following calls: in a pool, sent to the workers once. */

@@ -2,6 +2,7 @@
 import { formatTime } from '../../data/time.js';
 import type { Metrics } from '../../engine/metrics.js';
 import type { Direction, SearchMethod } from '../optimize/types.js';
+import type { SweepThreads } from '../sweep/types.js';
 import type { ParameterStability } from './stability.js';
 import type { WalkForwardResult, WindowResult } from './run.js';
 
@@ -14,6 +15,8 @@ export interface WalkForwardContext {
   windowsPlanned: number;
   layout: { anchored: boolean; train: string; test: string; purge: string; embargo: string };
   search: { method: SearchMethod; seed?: number; trials?: number; objective: string; direction: Direction; constraints: string[] };
+  /** The threads the trials ran on; absent when a queue's workers ran them. */
+  threads?: SweepThreads;
 }
 
 export interface WalkForwardSummary extends WalkForwardContext {
