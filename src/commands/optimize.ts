@@ -180,9 +180,11 @@ export default class Optimize extends RrrCommand {
       return journaling;
     })();
     const controller = new AbortController();
-    // A new study on this machine's threads needs nothing from the store to begin: its first trials run while the
-    // study is recorded (~0.2 s). A resumed one needs its finished trials first, and a queue's jobs the study's name.
-    const overlapped = resumeId === undefined && flags.queue === undefined;
+    // A new study on worker threads needs nothing from the store to begin: its first trials run while this thread
+    // records the study (~0.2 s). Not so in this thread: the trials would hold up the recording between batches,
+    // and a long search would journal nothing until it ended. A resumed study needs its finished trials first, and
+    // a queue's jobs the study's name.
+    const overlapped = resumeId === undefined && flags.queue === undefined && evaluator.concurrency > 1;
     if (overlapped) {
       opening.catch(() => controller.abort()); // the search stops after the trials in flight; the error is thrown below
     } else {

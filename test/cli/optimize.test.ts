@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rrr, tempDir } from '../helpers/cli.js';
@@ -55,6 +55,26 @@ describe('rrr optimize', () => {
     expect(ranked).toEqual([...ranked].sort((a, b) => a - b));
   });
 
+  it('on 2 worker threads, where the study is recorded beside the first trials: every trial stored once, the results of one thread', () => {
+    const dir = tempDir();
+    const db = join(dir, 'o.duckdb');
+    const two = rrr(['optimize', ...SEARCH, '--workers', '2', '--db', db, '--json']);
+    expect(two.status, two.stderr).toBe(0);
+    const { threads, study, ...results } = two.json();
+    expect(threads).toEqual({ count: 2, reason: '--workers' });
+    const one = rrr(['optimize', ...SEARCH, '--workers', '1', '--db', join(dir, 'one.duckdb'), '--json']).json();
+    const strip = (summary: { winner: { command: string } }) => ({ ...summary, winner: { ...summary.winner, command: summary.winner.command.replace(/ --db \S+/, '') } });
+    expect(strip(results)).toEqual(strip({ ...one, threads: undefined, study: undefined }));
+    const shown = rrr(['studies', 'show', study, '--db', db, '--json']).json();
+    expect({ state: shown.state, trialCount: shown.trialCount }).toEqual({ state: 'complete', trialCount: 24 });
+
+    // A store that cannot be made: refused in one sentence while the threads ran, nothing left behind.
+    const bad = join(dir, 'dangling', 'sub', 's.duckdb');
+    symlinkSync(join(dir, 'gone'), join(dir, 'dangling'));
+    const refused = rrr(['optimize', ...SEARCH, '--workers', '2', '--db', bad]);
+    expect({ status: refused.status, stdout: refused.stdout, stderr: refused.stderr }).toEqual({ status: 1, stdout: '', stderr: `Error: Cannot create the store at ${bad} (ENOENT): pass --db with a path in a writable directory.\n` });
+  });
+
   it('tpe gives the same study for the same seed from the command line', () => {
     const dir = tempDir();
     const db = join(dir, 'o.duckdb');
@@ -96,9 +116,7 @@ describe('rrr optimize', () => {
   it('Ctrl-C stops cleanly with the partial results (exit 130); --resume finishes the study as one uninterrupted run would', async () => {
     const dir = tempDir();
     const db = join(dir, 'o.duckdb');
-    // Long enough (~8,600 trials) that the study, recorded beside the first trials, exists well before the end;
-    // 4 PBO splits keep the three runs short.
-    const search = ['--strategy', 'sma-cross', '--data', DEMO, '--grid', 'fast=2:60:1', '--grid', 'slow=10:300:2', '--workers', '1', '--top', '3', '--pbo-splits', '4'];
+    const search = ['--strategy', 'sma-cross', '--data', DEMO, '--grid', 'fast=2:14:1', '--grid', 'slow=10:40:2', '--workers', '1', '--top', '3'];
     const child = spawn(process.execPath, [resolve('bin/run.js'), 'optimize', ...search, '--db', db, '--json'], { env: { ...process.env, RRR_DB: undefined } });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -188,16 +188,15 @@ export default defineStrategy({
   return path;
 }
 
-/** A sma-cross slow enough (about 30 ms a trial) for a fault to land in the middle of a batch. */
-export function slowStrategyFile(dir: string): string {
+/** A sma-cross slow enough (about `ms`, default 30 ms, a trial) for a fault to land in the middle of a batch. */
+export function slowStrategyFile(dir: string, ms = 30): string {
   return crossStrategyFile(join(dir, 'slow-cross.ts'), 'slow-cross', `{
-    const until = Date.now() + 30;
+    const until = Date.now() + ${ms};
     while (Date.now() < until);
     return crossSignals(sma(bars.close, p.fast), sma(bars.close, p.slow));
   }`);
 }
 
-/** An optimize --json summary without what names its own store (the winner's --db). */
 /** A study's summary without what depends on where its trials ran: the store in --db, the local threads. */
 export const comparableSummary = ({ threads: _threads, ...summary }: { winner?: { command: string }; threads?: unknown }) => ({
   ...summary,
