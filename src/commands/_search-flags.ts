@@ -86,8 +86,8 @@ export function sweepThreads(flags: { workers?: string }, barTrials: number): Sw
   const given = workersFromFlags(flags);
   if (given !== undefined) return { count: given, reason: '--workers' };
   if (barTrials < SMALL_SWEEP_BAR_TRIALS) {
-    const millions = (x: number) => `${Number((x / 1e6).toPrecision(2))} million`;
-    return { count: 1, reason: `${millions(barTrials)} bar-trials, under the ${millions(SMALL_SWEEP_BAR_TRIALS)} that threads take to pay for starting; --workers N sets them` };
+    const amount = (x: number) => (x < 1e6 ? Math.round(x).toLocaleString('en-US') : `${Number((x / 1e6).toPrecision(2))} million`);
+    return { count: 1, reason: `${amount(barTrials)} bar-trials, under the ${amount(SMALL_SWEEP_BAR_TRIALS)} that threads take to pay for starting; --workers N sets them` };
   }
   return { count: availableParallelism(), reason: 'the cores' };
 }

@@ -38,7 +38,7 @@ export function renderWalkForward(s: WalkForwardSummary): string {
   const gaps = [layout.purge !== '0' ? `purge ${layout.purge}` : '', layout.embargo !== '0' ? `embargo ${layout.embargo}` : ''].filter(Boolean).join(', ');
   const lines: string[] = [
     `Walk-forward of ${s.strategy} on ${s.symbols.join(', ')} ${s.timeframe}, ${day(s.from)} .. ${day(s.to)}: ${s.interrupted ? `${s.windows.length} of ${plural(s.windowsPlanned, 'window')} (interrupted)` : plural(s.windows.length, 'window')}, ${layout.anchored ? 'anchored' : 'rolling'}, train ${layout.train}, test ${layout.test}${gaps ? `, ${gaps}` : ''}.`,
-    `Each window: ${searched} on the training range, ${search.direction === 'minimize' ? 'minimizing' : 'maximizing'} ${objective}${search.constraints.length > 0 ? ` subject to ${search.constraints.join(', ')}` : ''}; the winner runs on the test range.${s.threads ? ` Trials ran on ${threadsText(s.threads)}.` : ''}`,
+    `Each window: ${searched} on the training range, ${search.direction === 'minimize' ? 'minimizing' : 'maximizing'} ${objective}${search.constraints.length > 0 ? ` subject to ${search.constraints.join(', ')}` : ''}; the winner runs on the test range.${s.threads ? ` Threads: ${threadsText(s.threads)}.` : ''}`,
     '',
   ];
   const headers = ['#', 'train', 'test', ...params, `IS ${objective}`, 'OOS sharpe', 'OOS return %', 'OOS max DD %', 'OOS trades', 'WFE'];

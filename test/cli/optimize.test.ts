@@ -31,8 +31,7 @@ describe('rrr optimize', () => {
     expect(out.overfitting.winner.dsr).toBeLessThanOrEqual(out.overfitting.winner.psr);
     // 24 trials of the demo's bars: far too small a sweep to pay for starting threads, so it ran in this one.
     const bars = readFileSync(DEMO, 'utf8').trim().split('\n').length - 1;
-    const millions = Number(((24 * bars) / 1e6).toPrecision(2));
-    expect(out.threads).toEqual({ count: 1, reason: `${millions} million bar-trials, under the 50 million that threads take to pay for starting; --workers N sets them` });
+    expect(out.threads).toEqual({ count: 1, reason: `${(24 * bars).toLocaleString('en-US')} bar-trials, under the 50 million that threads take to pay for starting; --workers N sets them` });
 
     const command: string = out.winner.command;
     expect(command).toBe(`rrr backtest --strategy sma-cross --data ${DEMO} --fees 0.001 --db ${db} --param fast=${out.winner.params.fast} --param slow=${out.winner.params.slow}`);

@@ -10,6 +10,7 @@ describe('the threads a sweep runs on', () => {
 
   it('without it: this thread below the threshold, the cores from it on', () => {
     expect(sweepThreads({}, 100 * 100_000)).toEqual({ count: 1, reason: '10 million bar-trials, under the 50 million that threads take to pay for starting; --workers N sets them' });
+    expect(sweepThreads({}, 52_608).reason).toMatch(/^52,608 bar-trials, under the 50 million/);
     expect(sweepThreads({}, SMALL_SWEEP_BAR_TRIALS - 1).count).toBe(1);
     expect(sweepThreads({}, SMALL_SWEEP_BAR_TRIALS)).toEqual({ count: availableParallelism(), reason: 'the cores' });
   });
