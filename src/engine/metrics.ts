@@ -2,7 +2,7 @@
  * Backtest metrics: computeMetrics() and the descriptions the report tables use.
  * Formulas, annualization and edge cases: docs/metrics.md.
  */
-export { computeMetrics } from './metrics/compute.js';
+export { computeMetrics, returnsInOrder } from './metrics/compute.js';
 export { tradeStatsByAsset } from './metrics/trades.js';
 export { METRIC_DESCRIPTIONS, METRIC_KEYS } from './metrics/descriptions.js';
 export type { MetricDescription, MetricUnit } from './metrics/descriptions.js';

@@ -36,6 +36,8 @@ export interface BacktestSpec {
    * per thread). The result's columns are then views of them, valid until the buffers are reused.
    */
   buffers?: SimBuffers;
+  /** Where the metrics write the per-bar returns (computeMetrics' `returns`). */
+  returns?: Float64Array;
 }
 
 export interface BacktestResult {
@@ -201,7 +203,7 @@ export function runBacktest(data: Bars | readonly Bars[], spec: BacktestSpec): B
       initialCash: result.options.cash,
       benchmarkClose: simulated.length === 1 ? simulated[0].close : undefined,
     },
-    { periodsPerYear: spec.periodsPerYear, riskFreeRate: spec.riskFreeRate, only: spec.metrics },
+    { periodsPerYear: spec.periodsPerYear, riskFreeRate: spec.riskFreeRate, only: spec.metrics, returns: spec.returns },
   );
   return { strategy: strategy.name, params, settings: result.options, implied, overridden, signals, weights, result, metrics };
 }

@@ -7,6 +7,7 @@ import { benchmarkBars } from '../../src/data/synthetic.js';
 import { TrialScratch, scratchBytes, withTrialScratch } from '../../src/indicators/cache.js';
 import { crossover, crossunder, sma } from '../../src/indicators/index.js';
 import { allocateOrderLog } from '../../src/engine/logs.js';
+import { returnsInOrder } from '../../src/engine/metrics.js';
 import { blockStatsInto } from '../../src/research/overfitting/pbo.js';
 import { equityReturnMoments, returnMoments } from '../../src/research/overfitting/sharpe-stats.js';
 import { InThreadEvaluator, equityReturns, runTrial } from '../../src/research/sweep/index.js';
@@ -101,6 +102,57 @@ describe('runTrial with the per-trial scratch', () => {
     runTrial(strategy, [bars], spec, { from: 0, to: 6_000 }, { number: 0, params: params[0] });
     const fast = sma(bars.close, 5);
     expect(crossSignals(fast, sma(bars.close, 20)).entries).not.toBe(crossSignals(fast, sma(bars.close, 20)).entries);
+  });
+});
+
+describe('a trial reuses the returns its metrics computed', () => {
+  const withGap = (() => {
+    // A missing close while a position is open: that bar's equity, and so two returns, are not finite.
+    const close = bars.close.slice();
+    close[3_000] = NaN;
+    return { ...bars, close };
+  })();
+  const params = [
+    { fast: 3, slow: 10 },
+    { fast: 40, slow: 200 },
+    { fast: 10, slow: 50 },
+  ];
+
+  it('only when the metrics pass over the equity and leave the returns in bar order', () => {
+    expect(returnsInOrder(['sharpe', 'tradeCount'])).toBe(true);
+    expect(returnsInOrder(['maxDrawdownPct'])).toBe(true);
+    expect(returnsInOrder(['finalEquity', 'tradeCount'])).toBe(false);
+    expect(returnsInOrder(['sharpe', 'valueAtRisk95Pct'])).toBe(false);
+    expect(returnsInOrder(undefined)).toBe(false);
+  });
+
+  it('gives the moments, blocks and refusals of a trial that computes them from the equity itself', async () => {
+    for (const series of [bars, withGap]) {
+      const evaluator = new InThreadEvaluator();
+      await evaluator.load([series]);
+      for (const moments of [true, false]) {
+        const base = { strategy: 'sma-cross', sim: { feeRate: 0.001, direction: 'both' as const }, periodsPerYear: 525_600, pboSplits: 4, moments };
+        const trials = params.map((p, number) => ({ number, params: p }));
+        const reusing = await evaluator.run({ ...base, metrics: ['sharpe', 'tradeCount'] }, { from: 200, to: 6_000 }, trials);
+        const own = await evaluator.run({ ...base, metrics: ['finalEquity', 'tradeCount'] }, { from: 200, to: 6_000 }, trials);
+        reusing.forEach((r, k) => {
+          expect(r.moments).toEqual(own[k].moments);
+          expect(r.blocks).toEqual(own[k].blocks);
+          expect(r.error).toBe(own[k].error);
+        });
+        if (series === withGap) expect(own.every((o) => o.error !== undefined)).toBe(true);
+        else {
+          expect(own.every((o) => o.error === undefined && o.blocks !== undefined)).toBe(true);
+          // And both are the statistics of the returns of the equity, computed here by hand.
+          const alone = runBacktest(series, { strategy: builtinStrategy('sma-cross')!, params: params[0], sim: base.sim, periodsPerYear: 525_600, simulateFrom: 200 });
+          const returns = Float64Array.from({ length: alone.result.equity.length - 1 }, (_, i) => alone.result.equity[i + 1] / alone.result.equity[i] - 1);
+          if (moments) expect(reusing[0].moments).toEqual(returnMoments(returns));
+          const blocks = new Float64Array(8);
+          blockStatsInto(returns, 4, blocks, blocks.subarray(4));
+          expect(reusing[0].blocks).toEqual(blocks);
+        }
+      }
+    }
   });
 });
 

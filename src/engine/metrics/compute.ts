@@ -68,7 +68,8 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
 
   // Pass 1 over equity: sum of per-bar returns, downside squares, drawdown episodes.
   if (!warmedUp && n > 4096) warmUp();
-  const returns = returnsBuffer(needEquity ? returnCount : 0);
+  const returns = options?.returns ?? returnsBuffer(needEquity ? returnCount : 0);
+  if (needEquity && returns.length < returnCount) throw new RangeError(`computeMetrics: "returns" holds ${returns.length} values but the ${n} bars have ${returnCount} returns.`);
   const pass = n > 0 && needEquity ? equityPass(equity, time, rfPerPeriod, returns, new Float64Array(EQ_SLOTS)) : new Float64Array(EQ_SLOTS);
   const returnSum = pass[EQ_RETURN_SUM];
   const downsideSquares = pass[EQ_DOWNSIDE_SQUARES];
@@ -150,6 +151,17 @@ export function computeMetrics(input: MetricsInput, options?: MetricsOptions): M
     for (const key of METRIC_KEYS) if (!asked.has(key) && !ALWAYS_GIVEN.has(key)) (metrics as unknown as Record<MetricKey, null>)[key] = null;
   }
   return finiteOrNull(metrics);
+}
+
+/**
+ * Whether computeMetrics with this `only` writes the per-bar returns into options.returns and leaves them in bar
+ * order: a listed metric needs the pass over equity, and none the lower tail, whose selection reorders them.
+ */
+export function returnsInOrder(only: readonly MetricKey[] | undefined): boolean {
+  if (only === undefined) return false;
+  const asked = askedSet(only);
+  const any = (keys: readonly MetricKey[]) => keys.some((k) => asked.has(k));
+  return !any(TAIL_KEYS) && (any(MOMENT_KEYS) || any(EQUITY_PASS_KEYS));
 }
 
 /** Read from the moments of the returns. */

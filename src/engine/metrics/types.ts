@@ -97,6 +97,13 @@ export interface MetricsOptions {
    * cost nothing and are always given, as is `openTrades`. Absent: every metric. An unknown key is refused.
    */
   only?: readonly MetricKey[];
+  /**
+   * Where the pass over equity writes the n - 1 per-bar returns (equity[i] / equity[i - 1] - 1, 0 after a bar
+   * whose equity is not positive), instead of a buffer of its own: a sweep trial reads them again for its
+   * overfitting statistics. They are left in bar order when returnsInOrder(only) says so (the value-at-risk
+   * selection reorders them), and are written only when a listed metric needs that pass.
+   */
+  returns?: Float64Array;
 }
 
 /**

@@ -4,11 +4,11 @@
  */
 import type { Bars } from '../../data/bars.js';
 import { sliceBars } from '../../data/bars.js';
-import { METRIC_KEYS, type MetricKey } from '../../engine/metrics.js';
+import { METRIC_KEYS, returnsInOrder, type MetricKey } from '../../engine/metrics.js';
 import { isUserError } from '../../errors.js';
 import { IndicatorCache, TrialScratch, withIndicatorCache, withTrialScratch } from '../../indicators/cache.js';
 import { blockStatsInto } from '../overfitting/pbo.js';
-import { equityReturnMoments, equityReturns } from '../overfitting/sharpe-stats.js';
+import { equityReturnMoments, equityReturns, returnMoments, type ReturnMoments } from '../overfitting/sharpe-stats.js';
 import { runBacktest } from '../../strategies/backtest.js';
 import type { AnyStrategy } from '../../strategies/define.js';
 import { resolveStrategy } from '../../strategies/registry.js';
@@ -68,6 +68,10 @@ export function runTrial(strategy: AnyStrategy, bars: readonly Bars[], spec: Swe
 function trialIn(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, range: BarRange, trial: TrialInput): TrialOutput {
   try {
     const prefix = prefixOf(bars, range.to);
+    const wantsReturns = spec.moments !== false || spec.pboSplits > 0;
+    const work = scratchFor(range.to - range.from);
+    // When the objective's metrics pass over the equity anyway, they leave its returns for the statistics below.
+    const kept = wantsReturns && returnsInOrder(spec.metrics);
     const result = runBacktest(prefix.length === 1 ? prefix[0] : prefix, {
       strategy,
       params: trial.params,
@@ -76,7 +80,8 @@ function trialIn(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, 
       riskFreeRate: spec.riskFreeRate,
       simulateFrom: range.from,
       metrics: spec.metrics,
-      buffers: { equity: scratchFor(range.to - range.from).equity },
+      buffers: { equity: work.equity },
+      ...(kept ? { returns: work.returns } : {}),
     });
     const keys: readonly MetricKey[] = spec.metrics ?? METRIC_KEYS;
     const metrics: TrialOutput['metrics'] = {};
@@ -85,17 +90,22 @@ function trialIn(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, 
       metrics[key] = typeof value === 'number' && Number.isFinite(value) ? value : null;
     }
     const output: TrialOutput = { number: trial.number, metrics };
-    if (spec.moments === false && spec.pboSplits === 0) return output;
+    if (!wantsReturns) return output;
     const equity = result.result.equity;
-    let returns: Float64Array;
-    if (spec.moments !== false) {
-      output.moments = equityReturnMoments(equity, scratch.returns);
-      returns = scratch.returns.subarray(0, equity.length - 1);
-    } else returns = equityReturns(equity, scratch.returns);
+    const returns = work.returns.subarray(0, equity.length - 1);
+    // The metrics' returns equal equityReturns' wherever all of them are finite, and returnMoments and
+    // blockStatsInto find any that is not; such returns are computed again by the statistics' own definition,
+    // so a trial's figures never depend on which pass wrote them.
+    if (spec.moments !== false) output.moments = (kept ? momentsOfFinite(returns) : undefined) ?? equityReturnMoments(equity, work.returns);
+    else if (!kept) equityReturns(equity, work.returns);
     if (spec.pboSplits > 0) {
       const S = spec.pboSplits;
       const stats = new Float64Array(2 * S);
-      const bad = blockStatsInto(returns, S, stats, stats.subarray(S));
+      let bad = blockStatsInto(returns, S, stats, stats.subarray(S));
+      if (bad !== undefined && kept && spec.moments === false) {
+        equityReturns(equity, work.returns);
+        bad = blockStatsInto(returns, S, stats, stats.subarray(S));
+      }
       if (bad !== undefined) throw new RangeError(`the equity has a non-finite return at bar ${range.from + bad + 1}`);
       output.blocks = stats;
     }
@@ -103,6 +113,16 @@ function trialIn(strategy: AnyStrategy, bars: readonly Bars[], spec: SweepSpec, 
   } catch (error) {
     if (!(isUserError(error) || error instanceof RangeError)) throw error;
     return { number: trial.number, metrics: {}, error: (error as Error).message };
+  }
+}
+
+/** returnMoments of returns that are all finite; undefined when one is not (or there are fewer than 2). */
+function momentsOfFinite(returns: Float64Array): ReturnMoments | undefined {
+  try {
+    return returnMoments(returns);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
 }
 
