@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { benchmarkBars } from '../../src/data/synthetic.js';
 import { simulate, type SimOptions } from '../../src/engine/index.js';
-import { computeMetrics, METRIC_KEYS, type MetricKey, type MetricsInput } from '../../src/engine/metrics.js';
+import { computeMetrics, METRIC_KEYS, returnsInOrder, type MetricKey, type MetricsInput } from '../../src/engine/metrics.js';
 import { crossSignals } from './helpers.js';
 
 /** Elements read by each pass in the calls since the last reset. */
@@ -122,6 +122,23 @@ describe('only: the work done', () => {
     for (const key of ['maxDrawdownPct', 'calmar', 'sortino', 'maxDrawdownDurationDays'] as const) expect(workOf([key]), key).toEqual({ equity: n, moments: 0, tail: 0, trades: 0 });
     for (const key of ['sharpe', 'annualVolatilityPct', 'skew', 'kurtosis'] as const) expect(workOf([key]), key).toEqual({ equity: n, moments: n - 1, tail: 0, trades: 0 });
     for (const key of ['valueAtRisk95Pct', 'conditionalValueAtRisk95Pct'] as const) expect(workOf([key]), key).toEqual({ equity: n, moments: n - 1, tail: n - 1, trades: 0 });
+  });
+
+  it('leaves the returns in the caller buffer, in bar order, exactly when returnsInOrder says so', () => {
+    const byHand = Float64Array.from({ length: n - 1 }, (_, i) => (input.equity[i] > 0 ? input.equity[i + 1] / input.equity[i] - 1 : 0));
+    for (const key of METRIC_KEYS) {
+      const done = workOf([key]);
+      expect(returnsInOrder([key]), key).toBe(done.equity > 0 && done.tail === 0);
+      if (!returnsInOrder([key])) continue;
+      const returns = new Float64Array(n + 5).fill(7);
+      const withBuffer = computeMetrics(input, { ...options, only: [key], returns });
+      expect(withBuffer[key], key).toBe(computeMetrics(input, { ...options, only: [key] })[key]);
+      expect(returns.subarray(0, n - 1), key).toEqual(byHand);
+      expect(returns[n - 1]).toBe(7);
+    }
+    expect(returnsInOrder(['sharpe', 'valueAtRisk95Pct'])).toBe(false);
+    expect(returnsInOrder(undefined)).toBe(false);
+    expect(() => computeMetrics(input, { ...options, only: ['sharpe'], returns: new Float64Array(2) })).toThrow(`computeMetrics: "returns" holds 2 values but the ${n} bars have ${n - 1} returns.`);
   });
 
   it('never does more work for fewer keys', () => {
